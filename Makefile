@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# UKL: Unikernel Linux for Linux 6.12. User-facing commands; the work is
+# done by the scripts in scripts/. Run "make help" for the list.
+
+include VERSIONS
+
+FLAVOUR ?= stock
+APP ?=
+ARGS ?=
+BUILD := build
+SCRIPTS := scripts
+
+.PHONY: help deps tree kernel selftests run check clean distclean checkpatch
+
+help:
+	@echo "UKL make targets:"
+	@echo "  make run [APP=prog.c|binary] [ARGS='...']  build and boot an app (default: samples/ukl)"
+	@echo "  make check                      build, boot and run every test; ends with 'N passed, N failed'"
+	@echo "  make kernel FLAVOUR=<name>      build one kernel flavour (configs/<name>.config)"
+	@echo "  make tree                       unpack $(LINUX_SOURCE_PKG) $(LINUX_SOURCE_VERSION), overlay, quilt push"
+	@echo "  make deps                       install the Debian packages the build needs"
+	@echo "  make checkpatch                 scripts/checkpatch.pl --strict on patches/ and new files"
+	@echo "  make clean | distclean          remove build outputs | everything under build/"
+
+deps:
+	@$(SCRIPTS)/ukl-deps kernel
+
+tree: deps
+	@$(SCRIPTS)/ukl-tree
+
+kernel: tree
+	@$(SCRIPTS)/ukl-kernel $(FLAVOUR)
+
+selftests: tree
+	@$(SCRIPTS)/ukl-selftests
+
+run: kernel
+	@$(SCRIPTS)/ukl-run $(FLAVOUR) "$(APP)" "$(ARGS)"
+
+check:
+	@$(SCRIPTS)/ukl-check
+
+checkpatch: tree
+	@$(SCRIPTS)/ukl-checkpatch
+
+clean:
+	rm -rf $(BUILD)/obj-* $(BUILD)/selftests $(BUILD)/initramfs $(BUILD)/logs $(BUILD)/results
+
+distclean:
+	rm -rf $(BUILD)
