@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Planted bad input: a leaf function whose locals live in the red zone. */
+int redzone_leaf(int n)
+{
+	volatile int buf[16];
+	int i, sum = 0;
+
+	for (i = 0; i < 16; i++)
+		buf[i] = n + i;
+	for (i = 0; i < 16; i++)
+		sum += buf[i];
+	return sum;
+}
