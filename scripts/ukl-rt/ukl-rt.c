@@ -11,7 +11,7 @@
  * header mapped) is not linked in. This is what glibc's own
  * csu/static-reloc.c does for non-PIE static programs.
  */
-void _dl_relocate_static_pie(void);
+#include "ukl-rt.h"
 
 void _dl_relocate_static_pie(void)
 {
@@ -27,13 +27,23 @@ void _dl_relocate_static_pie(void)
  * example __call_tls_dtors, once the program uses thread_local
  * destructors) overrides them.
  */
-#define UKL_WEAK_NOOP(name)						\
-	void name(void);						\
-	void __attribute__((weak)) name(void)				\
-	{								\
-	}
+#pragma weak __cxa_finalize
+#pragma weak __pthread_initialize_minimal
+#pragma weak __call_tls_dtors
+#pragma weak __glibc_tls_internal_free
 
-UKL_WEAK_NOOP(__cxa_finalize)
-UKL_WEAK_NOOP(__pthread_initialize_minimal)
-UKL_WEAK_NOOP(__call_tls_dtors)
-UKL_WEAK_NOOP(__glibc_tls_internal_free)
+void __cxa_finalize(void *dso_handle)
+{
+}
+
+void __pthread_initialize_minimal(void)
+{
+}
+
+void __call_tls_dtors(void)
+{
+}
+
+void __glibc_tls_internal_free(void)
+{
+}

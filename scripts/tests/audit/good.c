@@ -4,11 +4,12 @@ static int table[64];
 
 int good_sum(int n)
 {
-	volatile int buf[16];
+	int buf[16];
 	int i, sum = 0;
 
 	for (i = 0; i < 16; i++)
 		buf[i] = n + i + table[i];
+	asm("" : : "r"(buf) : "memory");
 	for (i = 0; i < 16; i++)
 		sum += buf[i];
 	return sum;

@@ -4,12 +4,16 @@
  * -mcmodel=kernel code gets it. In a UKL application %gs is the kernel's
  * per-CPU base.
  */
-void fill(char *p, int n);
+void fill(char *p, int n)
+{
+	while (n-- > 0)
+		p[n] = (char)n;
+}
 
 int gs_canary_user(int n)
 {
 	char buf[64];
 
-	fill(buf, n);
-	return buf[n & 63];
+	fill(buf, n & 63);
+	return buf[n & 31];
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Planted bad input: a direct call to a kernel function. */
-int printk(const char *fmt, ...);
+#include "kernel-api.h"
 
-int kernel_call(void)
+void kernel_call(void)
 {
-	return printk("hello\n");
+	schedule();
 }
