@@ -11,20 +11,21 @@ ARGS ?=
 BUILD := build
 SCRIPTS := scripts
 
-.PHONY: help deps tree kernel selftests run check clean distclean checkpatch
+.PHONY: help deps tree kernel toolchain selftests run check clean distclean checkpatch
 
 help:
 	@echo "UKL make targets:"
 	@echo "  make run [APP=prog.c|binary] [ARGS='...']  build and boot an app (default: samples/ukl)"
 	@echo "  make check                      build, boot and run every test; ends with 'N passed, N failed'"
 	@echo "  make kernel FLAVOUR=<name>      build one kernel flavour (configs/<name>.config)"
+	@echo "  make toolchain                  UKL glibc + libgcc + runtime for scripts/ukl-gcc (build/sysroot)"
 	@echo "  make tree                       unpack $(LINUX_SOURCE_PKG) $(LINUX_SOURCE_VERSION), overlay, quilt push"
 	@echo "  make deps                       install the Debian packages the build needs"
 	@echo "  make checkpatch                 scripts/checkpatch.pl --strict on patches/ and new files"
 	@echo "  make clean | distclean          remove build outputs | everything under build/"
 
 deps:
-	@$(SCRIPTS)/ukl-deps kernel
+	@$(SCRIPTS)/ukl-deps all
 
 tree: deps
 	@$(SCRIPTS)/ukl-tree
@@ -32,8 +33,11 @@ tree: deps
 kernel: tree
 	@$(SCRIPTS)/ukl-kernel $(FLAVOUR)
 
-selftests: tree
-	@$(SCRIPTS)/ukl-selftests
+toolchain: tree
+	@$(SCRIPTS)/ukl-toolchain
+
+selftests: toolchain
+	@$(SCRIPTS)/ukl-selftests --ukl
 
 run: kernel
 	@$(SCRIPTS)/ukl-run $(FLAVOUR) "$(APP)" "$(ARGS)"
@@ -45,7 +49,8 @@ checkpatch: tree
 	@$(SCRIPTS)/ukl-checkpatch
 
 clean:
-	rm -rf $(BUILD)/obj-* $(BUILD)/selftests $(BUILD)/initramfs $(BUILD)/logs $(BUILD)/results
+	rm -rf $(BUILD)/obj-* $(BUILD)/selftests $(BUILD)/initramfs $(BUILD)/logs $(BUILD)/results \
+		$(BUILD)/glibc-obj $(BUILD)/libgcc $(BUILD)/sysroot $(BUILD)/run
 
 distclean:
 	rm -rf $(BUILD)

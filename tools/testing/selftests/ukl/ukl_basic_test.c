@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1719,6 +1720,58 @@ struct ukl_test {
 	int (*fn)(void);
 };
 
+/*
+ * clock_gettime(), gettimeofday() and time() must work with and without a
+ * vDSO: UKL processes get none, and glibc then falls back to real system
+ * calls. Boot with vdso=0 to take that path on any kernel; the test checks
+ * that the vDSO really is absent then.
+ */
+static int test_clock_vdso_fallback(void)
+{
+	unsigned long ehdr = getauxval(AT_SYSINFO_EHDR);
+	struct timespec a, b, rt, req = { 0, 1000000 };
+	struct timeval tv;
+	char cmdline[1024] = "";
+	time_t t;
+	FILE *f;
+
+	f = fopen("/proc/cmdline", "r");
+	if (f) {
+		if (!fgets(cmdline, sizeof(cmdline), f))
+			cmdline[0] = '\0';
+		fclose(f);
+	}
+	if (strstr(cmdline, "vdso=0") && ehdr) {
+		ksft_print_msg("vdso=0 on the command line, but AT_SYSINFO_EHDR=%#lx\n",
+			       ehdr);
+		return KSFT_FAIL;
+	}
+	ksft_print_msg("vDSO %s\n", ehdr ? "mapped" : "absent: system call fallback");
+
+	if (clock_gettime(CLOCK_MONOTONIC, &a) || nanosleep(&req, NULL) ||
+	    clock_gettime(CLOCK_MONOTONIC, &b)) {
+		ksft_print_msg("clock_gettime/nanosleep: %s\n", strerror(errno));
+		return KSFT_FAIL;
+	}
+	if ((b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec) < 1000000) {
+		ksft_print_msg("CLOCK_MONOTONIC advanced less than the 1 ms slept\n");
+		return KSFT_FAIL;
+	}
+	if (clock_gettime(CLOCK_REALTIME, &rt) || gettimeofday(&tv, NULL)) {
+		ksft_print_msg("CLOCK_REALTIME/gettimeofday: %s\n", strerror(errno));
+		return KSFT_FAIL;
+	}
+	t = time(NULL);
+	if (tv.tv_sec < rt.tv_sec || tv.tv_sec > rt.tv_sec + 1 ||
+	    t < rt.tv_sec || t > rt.tv_sec + 1) {
+		ksft_print_msg("clock_gettime %lld vs gettimeofday %lld vs time %lld\n",
+			       (long long)rt.tv_sec, (long long)tv.tv_sec,
+			       (long long)t);
+		return KSFT_FAIL;
+	}
+	return KSFT_PASS;
+}
+
 static const struct ukl_test tests[] = {
 	{ "getpid_getppid",		test_getpid_getppid },
 	{ "uname_release",		test_uname_release },
@@ -1733,6 +1786,7 @@ static const struct ukl_test tests[] = {
 	{ "malloc_64m",			test_malloc_64m },
 	{ "clock_nanosleep",		test_clock_nanosleep },
 	{ "clock_realtime",		test_clock_realtime },
+	{ "clock_vdso_fallback",	test_clock_vdso_fallback },
 	{ "signal_handler",		test_signal_handler },
 	{ "fpu_threads",		test_fpu_threads },
 	{ "errno_bad_input",		test_errno_bad_input },
