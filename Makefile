@@ -11,12 +11,13 @@ ARGS ?=
 BUILD := build
 SCRIPTS := scripts
 
-.PHONY: help deps tree kernel toolchain selftests run check clean distclean checkpatch
+.PHONY: help deps tree kernel toolchain selftests run check bench clean distclean checkpatch
 
 help:
 	@echo "UKL make targets:"
 	@echo "  make run [APP=prog.c|binary] [ARGS='...']  build and boot an app (default: samples/ukl)"
 	@echo "  make check                      build, boot and run every test; ends with 'N passed, N failed'"
+	@echo "  make bench [MODE=wall]          micro-benchmarks on every kernel: build/bench/results.{csv,md}, charts"
 	@echo "  make kernel FLAVOUR=<name>      build one kernel flavour (configs/<name>.config)"
 	@echo "  make toolchain                  UKL glibc + libgcc + runtime for scripts/ukl-gcc (build/sysroot)"
 	@echo "  make tree                       unpack $(LINUX_SOURCE_PKG) $(LINUX_SOURCE_VERSION), overlay, quilt push"
@@ -44,6 +45,11 @@ run: kernel
 
 check:
 	@$(SCRIPTS)/ukl-check
+
+MODE ?= icount
+bench: tree
+	@$(SCRIPTS)/ukl-deps bench
+	@$(SCRIPTS)/ukl-bench $(MODE)
 
 checkpatch: tree
 	@$(SCRIPTS)/ukl-checkpatch

@@ -16,34 +16,3 @@
 void _dl_relocate_static_pie(void)
 {
 }
-
-/*
- * glibc and crtbeginS.o call a few optional functions through weak
- * references, "if (&fn) fn();". When nothing defines them, a static link
- * resolves the call to address 0, which is out of reach of a PC-relative
- * call from an image linked at the kernel's app slot (and ukl-audit
- * rejects it). Weak no-op definitions keep the call in reach and do what
- * the missing function would have done: nothing. A real definition (for
- * example __call_tls_dtors, once the program uses thread_local
- * destructors) overrides them.
- */
-#pragma weak __cxa_finalize
-#pragma weak __pthread_initialize_minimal
-#pragma weak __call_tls_dtors
-#pragma weak __glibc_tls_internal_free
-
-void __cxa_finalize(void *dso_handle)
-{
-}
-
-void __pthread_initialize_minimal(void)
-{
-}
-
-void __call_tls_dtors(void)
-{
-}
-
-void __glibc_tls_internal_free(void)
-{
-}
