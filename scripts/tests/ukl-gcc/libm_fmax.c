@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Uses fmax(), whose x86-64 assembly still uses the red zone: refused. */
+/* fmax/fmin with a quiet NaN operand: the hand-fixed assembly paths. */
 #include <math.h>
 #include <stdio.h>
 
 int main(int argc, char **argv)
 {
-	printf("%f\n", fmax((double)argc, 1.5));
-	return 0;
+	/* Run-time values: the compiler must not fold the calls away. */
+	double one = argc, qnan = argc > 1000 ? 0.0 : NAN;
+	float onef = argc, qnanf = argc > 1000 ? 0.0f : NAN;
+
+	printf("fmax %g fmin %g fmaxf %g fminf %g\n", fmax(qnan, one),
+	       fmin(one, qnan), (double)fmaxf(qnanf, onef),
+	       (double)fminf(onef, qnanf));
+	return fmax(2.0, one) == 2.0 && fmin(2.0, one) == 1.0 ? 0 : 1;
 }
