@@ -40,7 +40,7 @@ toolchain: tree
 selftests: toolchain
 	@$(SCRIPTS)/ukl-selftests --ukl
 
-run: kernel
+run: kernel toolchain
 	@$(SCRIPTS)/ukl-run $(FLAVOUR) "$(APP)" "$(ARGS)"
 
 check:
