@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Unikernel Linux (UKL): the system call entry of the linked-in
+ * application. See Documentation/ukl/ukl.rst.
+ *
+ * The application's glibc makes a system call with the SYSCALL register
+ * convention, but with "call *__ukl_syscall_ptr(%rip)" instead of the
+ * SYSCALL instruction. That pointer holds ukl_syscall_entry, a trampoline
+ * linked into the application slot (arch/x86/ukl/slot_entry.S), which does
+ *
+ *	pushfq				application RFLAGS
+ *	popfq of FIXED|AC		IF=0, TF=0, DF=0, AC=1
+ *	jmp *ukl_entry_from_app
+ *
+ * so that every instruction that runs with IRQs on while %rsp points to
+ * the application stack is in the slot, where the IDT entry code
+ * recognises application frames (calling-ukl.h).
+ *
+ * From here on the work is that of entry_SYSCALL_64: build pt_regs on the
+ * task stack, do_syscall_64() (seccomp, ptrace, audit, signals,
+ * preemption), and leave through the common user-mode exit, which returns
+ * to the application with IRETQ (UKL_IRET_TO_APP).
+ */
+#include <linux/linkage.h>
+#include <asm/segment.h>
+#include <asm/asm-offsets.h>
+#include <asm/errno.h>
+#include <asm/percpu.h>
+#include <asm/smap.h>
+#include <asm/nospec-branch.h>
+#include <asm/unwind_hints.h>
+
+#include "calling.h"
+
+.section .entry.text, "ax"
+
+/*
+ * On entry: CPL0, the kernel's GS base (the application never switches
+ * it), kernel CR3 (UKL excludes PTI), IRQs off, AC set; %rsp is the
+ * application stack with the application's RFLAGS at 0(%rsp) and the
+ * return address at 8(%rsp). %rax holds the system call number, %rdi,
+ * %rsi, %rdx, %r10, %r8 and %r9 the arguments; %rcx and %r11 are clobbered
+ * by the system call ABI, as with SYSCALL.
+ */
+SYM_CODE_START(ukl_entry_from_app)
+	UNWIND_HINT_ENTRY
+	ENDBR
+
+	/*
+	 * Still on the application stack, with AC set: take RFLAGS and the
+	 * return address off it, which leaves %rsp as it was before the
+	 * call (the toolchain ABI), and stash that in tss.sp2 as
+	 * entry_SYSCALL_64 does.
+	 */
+	popq	%r11
+	popq	%rcx
+	movq	%rsp, PER_CPU_VAR(cpu_tss_rw + TSS_sp2)
+
+	/* Done with application memory: SMAP protects the kernel again. */
+	ASM_CLAC
+	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
+
+	/* Construct struct pt_regs as SYSCALL would, with CPL0 selectors. */
+	pushq	$__KERNEL_DS				/* pt_regs->ss */
+	pushq	PER_CPU_VAR(cpu_tss_rw + TSS_sp2)	/* pt_regs->sp */
+	pushq	%r11					/* pt_regs->flags */
+	pushq	$__KERNEL_CS				/* pt_regs->cs */
+	pushq	%rcx					/* pt_regs->ip */
+	pushq	%rax					/* pt_regs->orig_ax */
+
+	PUSH_AND_CLEAR_REGS rax=$-ENOSYS
+
+	/* IRQs are off. */
+	movq	%rsp, %rdi
+	/* Sign extend the lower 32bit as syscall numbers are treated as int */
+	movslq	%eax, %rsi
+
+	/* clobbers %rax, make sure it is after saving the syscall nr */
+	IBRS_ENTER
+	UNTRAIN_RET
+	CLEAR_BRANCH_HISTORY
+
+	call	do_syscall_64		/* returns with IRQs disabled */
+
+	/*
+	 * SYSRET cannot return to CPL0: always leave through the IRET path,
+	 * which sends application frames to UKL_IRET_TO_APP.
+	 */
+	jmp	swapgs_restore_regs_and_return_to_usermode
+SYM_CODE_END(ukl_entry_from_app)

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Unikernel Linux (UKL): the application slot.
+ *
+ * The linked-in application runs at CPL0 from one top-level page-table
+ * entry of its own, PGD 509 with 4-level paging. Only application code (and
+ * the syscall trampoline linked with it) ever executes there, and only an
+ * mm that exec'd the application has anything mapped there, so "this
+ * register state is the application's" is decided by its RIP alone. See
+ * Documentation/ukl/ukl.rst.
+ */
+#ifndef _ASM_X86_UKL_H
+#define _ASM_X86_UKL_H
+
+#include <linux/const.h>
+
+#define UKL_SLOT_BASE		_AC(0xfffffe8000000000, UL)
+#define UKL_SLOT_SHIFT		39
+#define UKL_SLOT_SIZE		(_AC(1, UL) << UKL_SLOT_SHIFT)
+#define UKL_SLOT_PGD		509
+
+/* Upper 32 bits of the first and the last address of the slot. */
+#define UKL_SLOT_HIGH_FIRST	0xfffffe80
+#define UKL_SLOT_HIGH_LAST	0xfffffeff
+
+#ifndef __ASSEMBLY__
+
+/* True if @addr lies in the application slot (never with CONFIG_UKL=n). */
+static __always_inline bool ukl_slot_addr(unsigned long addr)
+{
+	return IS_ENABLED(CONFIG_UKL) && addr - UKL_SLOT_BASE < UKL_SLOT_SIZE;
+}
+
+/*
+ * True if [@addr, @addr + @size) lies in the application slot. Used by the
+ * uaccess range checks: the slot is only ever mapped in an mm that runs
+ * the application, with the application's own pages, so for any other mm
+ * an access there faults and the uaccess fixup returns -EFAULT.
+ */
+static __always_inline bool ukl_slot_range(unsigned long addr,
+					   unsigned long size)
+{
+	return ukl_slot_addr(addr) && size <= UKL_SLOT_SIZE &&
+	       addr - UKL_SLOT_BASE + size <= UKL_SLOT_SIZE;
+}
+
+#endif /* !__ASSEMBLY__ */
+#endif /* _ASM_X86_UKL_H */
