@@ -23,7 +23,30 @@
 #define UKL_SLOT_HIGH_FIRST	0xfffffe80
 #define UKL_SLOT_HIGH_LAST	0xfffffeff
 
-#ifndef __ASSEMBLY__
+/* The slot's index in units of its size: addr >> UKL_SLOT_SHIFT. */
+#define UKL_SLOT_INDEX		0x1fffffd
+
+#ifdef __ASSEMBLY__
+
+/*
+ * For the uaccess range checks in getuser.S and putuser.S: if the address
+ * in register \addr lies in the application slot, set \dst to \val.
+ * Branch-free, so that a mispredicted check cannot let any other kernel
+ * address through speculatively. Preserves every register but \dst.
+ */
+.macro UKL_SLOT_CMOV addr:req, dst:req, val:req, tmp:req
+#ifdef CONFIG_UKL
+	push	%\tmp
+	mov	%\addr, %\tmp
+	shr	$UKL_SLOT_SHIFT, %\tmp
+	cmp	$UKL_SLOT_INDEX, %\tmp
+	mov	$\val, %\tmp
+	cmove	%\tmp, %\dst
+	pop	%\tmp
+#endif
+.endm
+
+#else /* !__ASSEMBLY__ */
 
 /* True if @addr lies in the application slot (never with CONFIG_UKL=n). */
 static __always_inline bool ukl_slot_addr(unsigned long addr)
@@ -44,5 +67,28 @@ static __always_inline bool ukl_slot_range(unsigned long addr,
 	       addr - UKL_SLOT_BASE + size <= UKL_SLOT_SIZE;
 }
 
-#endif /* !__ASSEMBLY__ */
+/*
+ * mask_user_address() for the application slot: @masked is @ptr clamped
+ * to the user range; give @ptr back instead if it lies in the slot.
+ * Branch-free, as the masking it extends.
+ */
+static __always_inline unsigned long ukl_unmask_slot(unsigned long ptr,
+						     unsigned long masked)
+{
+	unsigned long tmp;
+
+	if (!IS_ENABLED(CONFIG_UKL))
+		return masked;
+	asm("mov %[ptr], %[tmp]\n\t"
+	    "shr %[shift], %[tmp]\n\t"
+	    "cmp %[index], %[tmp]\n\t"
+	    "cmove %[ptr], %[ret]"
+	    : [ret] "+r" (masked), [tmp] "=&r" (tmp)
+	    : [ptr] "r" (ptr), [shift] "i" (UKL_SLOT_SHIFT),
+	      [index] "i" (UKL_SLOT_INDEX)
+	    : "cc");
+	return masked;
+}
+
+#endif /* __ASSEMBLY__ */
 #endif /* _ASM_X86_UKL_H */
