@@ -39,27 +39,29 @@
  * First thing in a non-IST idtentry stub, before ASM_CLAC. An event in
  * application code is delivered without a stack switch, so the CPU pushed
  * its frame (and the stub's vector, for interrupts) on the application
- * stack, a user page: that worked because the application runs with AC set,
- * and it is the last access to that stack before the stub clears AC. Move
- * the frame to the top of the task stack, where an entry from user mode
- * has its pt_regs, and carry on there. IRQs are off (interrupt gate); GS is
- * the kernel's.
+ * stack, a user page: that worked because the application runs with AC set.
+ * Move the frame to the top of the task stack, where an entry from user
+ * mode has its pt_regs, and carry on there. Nothing more is pushed on the
+ * application stack (the page below the frame may not be present), so
+ * %rax is kept in tss.sp2 meanwhile, the scratch slot entry_SYSCALL_64
+ * uses: IRQs are off (interrupt gate) and nothing in between can nest a
+ * SYSCALL or another user of it. GS is the kernel's.
  */
 .macro UKL_IDTENTRY_FROM_APP vector:req, has_error_code:req
 #ifdef CONFIG_UKL
 	UKL_JUMP_IF_NOT_APP_FRAME \has_error_code*8, .Lukl_not_app_\@
-	pushq	%rax
+	movq	%rax, PER_CPU_VAR(cpu_tss_rw + TSS_sp2)
 	movq	%rsp, %rax
 	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
-	pushq	(5 + \has_error_code)*8(%rax)		/* SS */
-	pushq	(4 + \has_error_code)*8(%rax)		/* RSP */
-	pushq	(3 + \has_error_code)*8(%rax)		/* RFLAGS */
-	pushq	(2 + \has_error_code)*8(%rax)		/* CS */
-	pushq	(1 + \has_error_code)*8(%rax)		/* RIP */
+	pushq	(4 + \has_error_code)*8(%rax)		/* SS */
+	pushq	(3 + \has_error_code)*8(%rax)		/* RSP */
+	pushq	(2 + \has_error_code)*8(%rax)		/* RFLAGS */
+	pushq	(1 + \has_error_code)*8(%rax)		/* CS */
+	pushq	(0 + \has_error_code)*8(%rax)		/* RIP */
 	.if \has_error_code == 1
-	pushq	8(%rax)					/* error code */
+	pushq	(%rax)					/* error code */
 	.endif
-	movq	(%rax), %rax
+	movq	PER_CPU_VAR(cpu_tss_rw + TSS_sp2), %rax
 	.if \vector == X86_TRAP_BP
 	UNWIND_HINT_IRET_ENTRY offset=\has_error_code*8 signal=0
 	.else

@@ -2,10 +2,10 @@
 /*
  * Basic sanity tests for UKL (unikernel Linux).
  *
- * The same program is meant to run both as an ordinary static process and,
- * later, linked into the kernel and run in ring 0.  For that reason it only
- * uses the plain (non-forking) kselftest.h API: every case runs in-process,
- * one after the other, and nothing here may call fork().
+ * The same program runs both as an ordinary static process and linked into
+ * the kernel as the UKL application, in ring 0.  It only uses the plain
+ * (non-forking) kselftest.h API: every case runs in-process, one after the
+ * other, and nothing here calls fork().
  *
  * Each case returns KSFT_PASS (0), KSFT_SKIP, or KSFT_FAIL.  A failing case
  * prints a "# ..." diagnostic saying what was expected and what was seen.
@@ -13,6 +13,8 @@
  * Environment:
  *   UKL_EXPECT_RELEASE  kernel release prefix uname() must report ("6.12")
  *   UKL_TMPDIR          tmpfs directory used for file tests ("/tmp")
+ *   UKL_EXPECT_MODE     "ring0": must run as the UKL application (CPL0, code
+ *                       in the kernel half); "ring3": as an ordinary process
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -30,6 +32,10 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sched.h>
+#include <elf.h>
+#include <link.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -1772,7 +1778,251 @@ static int test_clock_vdso_fallback(void)
 	return KSFT_PASS;
 }
 
+/* ------------------------------------------------------------------------ */
+/* execution_mode                                                           */
+/* ------------------------------------------------------------------------ */
+
+static const char mode_literal[] = "a string literal";
+static int mode_global = 42;
+
+static bool kernel_half(const void *p)
+{
+	return (unsigned long)p >= 0xffff800000000000UL;
+}
+
+/*
+ * Where this program runs: the privilege level from CS, and which half of
+ * the address space its code, data and stack are in. As the UKL
+ * application, code and globals are in the kernel half (the application
+ * slot) and the stack in the user half; the auxiliary vector describes the
+ * image's real program headers, PT_TLS included.
+ */
+static int test_execution_mode(void)
+{
+	const char *expect = getenv("UKL_EXPECT_MODE");
+	const ElfW(Phdr) *phdr = (const void *)getauxval(AT_PHDR);
+	unsigned long phnum = getauxval(AT_PHNUM);
+	unsigned long entry = getauxval(AT_ENTRY);
+	int local = 0, loads = 0, tls = 0;
+	unsigned short cs;
+	bool ring0, code_k;
+	unsigned long i;
+
+	asm volatile("mov %%cs, %0" : "=r" (cs));
+	ring0 = (cs & 3) == 0;
+	code_k = kernel_half((const void *)test_execution_mode);
+	ksft_print_msg("CS=%#x (ring %d), code %p, literal %p, global %p, stack %p\n",
+		       cs, cs & 3, (void *)test_execution_mode,
+		       (const void *)mode_literal, (void *)&mode_global,
+		       (void *)&local);
+
+	if (code_k != ring0 || kernel_half(mode_literal) != ring0 ||
+	    kernel_half(&mode_global) != ring0 || kernel_half(&local)) {
+		ksft_print_msg("ring %d, but code/rodata/data/stack halves do not match\n",
+			       cs & 3);
+		return KSFT_FAIL;
+	}
+	if (expect && strcmp(expect, ring0 ? "ring0" : "ring3")) {
+		ksft_print_msg("UKL_EXPECT_MODE=%s, but running in ring %d\n",
+			       expect, cs & 3);
+		return KSFT_FAIL;
+	}
+
+	if (!phdr || phnum == 0 || getauxval(AT_PHENT) != sizeof(*phdr)) {
+		ksft_print_msg("AT_PHDR %p, AT_PHNUM %lu, AT_PHENT %lu\n",
+			       (const void *)phdr, phnum, getauxval(AT_PHENT));
+		return KSFT_FAIL;
+	}
+	for (i = 0; i < phnum; i++) {
+		if (phdr[i].p_type == PT_TLS)
+			tls++;
+		if (phdr[i].p_type != PT_LOAD)
+			continue;
+		loads++;
+		if (entry >= phdr[i].p_vaddr &&
+		    entry < phdr[i].p_vaddr + phdr[i].p_memsz &&
+		    !(phdr[i].p_flags & PF_X)) {
+			ksft_print_msg("AT_ENTRY %#lx is in a non-executable segment\n",
+				       entry);
+			return KSFT_FAIL;
+		}
+	}
+	if (!loads || tls != 1 || kernel_half((void *)entry) != ring0) {
+		ksft_print_msg("program headers: %d PT_LOAD, %d PT_TLS; AT_ENTRY %#lx\n",
+			       loads, tls, entry);
+		return KSFT_FAIL;
+	}
+	if (getauxval(AT_PAGESZ) != 4096 || !getauxval(AT_RANDOM)) {
+		ksft_print_msg("AT_PAGESZ %lu, AT_RANDOM %#lx\n",
+			       getauxval(AT_PAGESZ), getauxval(AT_RANDOM));
+		return KSFT_FAIL;
+	}
+	return KSFT_PASS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* preempt_busy_threads                                                     */
+/* ------------------------------------------------------------------------ */
+
+#define BUSY_THREADS	2
+#define BUSY_RUN_MS	400
+
+struct busy {
+	volatile unsigned long count;
+	volatile int *stop;
+	char pad[64];
+};
+
+/* Spin without any system call: only preemption can take the CPU away. */
+static void *busy_fn(void *arg)
+{
+	struct busy *b = arg;
+
+	while (!*b->stop)
+		b->count++;
+	return NULL;
+}
+
+/*
+ * Two threads that never block, on one CPU, for a while: both must make
+ * progress, and the main thread (sleeping on the same CPU) must get the CPU
+ * back to stop them. Without timer preemption on the way back to the
+ * application, the first spinner would keep the CPU.
+ */
+static int test_preempt_busy_threads(void)
+{
+	struct timespec run = { 0, BUSY_RUN_MS * NSEC_PER_MSEC };
+	struct busy b[BUSY_THREADS];
+	pthread_t thr[BUSY_THREADS];
+	volatile int stop = 0;
+	cpu_set_t one, saved;
+	int i, err = 0, started, ret = KSFT_PASS;
+
+	if (sched_getaffinity(0, sizeof(saved), &saved))
+		return fail_errno("sched_getaffinity");
+	CPU_ZERO(&one);
+	for (i = 0; i < CPU_SETSIZE && !CPU_ISSET(i, &saved); i++)
+		;
+	CPU_SET(i, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		return fail_errno("sched_setaffinity");
+
+	for (started = 0; started < BUSY_THREADS; started++) {
+		b[started].count = 0;
+		b[started].stop = &stop;
+		err = pthread_create(&thr[started], NULL, busy_fn, &b[started]);
+		if (err)
+			break;
+	}
+	nanosleep(&run, NULL);
+	stop = 1;
+	for (i = 0; i < started; i++)
+		pthread_join(thr[i], NULL);
+	sched_setaffinity(0, sizeof(saved), &saved);
+	if (err)
+		return fail_err("pthread_create", err);
+
+	for (i = 0; i < BUSY_THREADS; i++) {
+		ksft_print_msg("spinner %d: %lu iterations\n", i, b[i].count);
+		if (b[i].count < 1000) {
+			ksft_print_msg("spinner %d made no progress on the shared CPU\n", i);
+			ret = KSFT_FAIL;
+		}
+	}
+	return ret;
+}
+
+/* ------------------------------------------------------------------------ */
+/* stack_growth_8m                                                          */
+/* ------------------------------------------------------------------------ */
+
+#define STACK_GROWTH	(8UL << 20)
+#define STACK_FRAME	4096
+
+/* Each level touches a fresh 4 KiB of stack; the sum checks every frame. */
+static unsigned long recurse(unsigned long depth)
+{
+	volatile unsigned char frame[STACK_FRAME - 128];
+	unsigned long sum = 0, i;
+
+	for (i = 0; i < sizeof(frame); i += 512)
+		frame[i] = (unsigned char)(depth + i);
+	if (depth)
+		sum = recurse(depth - 1);
+	for (i = 0; i < sizeof(frame); i += 512)
+		sum += frame[i];
+	return sum;
+}
+
+static unsigned long expected_sum(unsigned long depth)
+{
+	unsigned long sum = 0, d, i;
+
+	for (d = 0; d <= depth; d++)
+		for (i = 0; i < STACK_FRAME - 128; i += 512)
+			sum += (unsigned char)(d + i);
+	return sum;
+}
+
+static void *recurse_thread(void *arg)
+{
+	unsigned long *res = arg;
+
+	*res = recurse(res[1]);
+	return NULL;
+}
+
+/*
+ * Grow the main stack by 8 MiB (the stack VMA grows page by page on
+ * faults) and use 8 MiB of a fresh 16 MiB thread stack (populated on
+ * demand). In ring 0 every new page is first touched by the application
+ * itself, on the stack it runs on.
+ */
+static int test_stack_growth_8m(void)
+{
+	unsigned long depth = STACK_GROWTH / STACK_FRAME, got, res[2];
+	struct rlimit rl, saved;
+	pthread_attr_t attr;
+	pthread_t thr;
+	int err;
+
+	if (getrlimit(RLIMIT_STACK, &saved))
+		return fail_errno("getrlimit");
+	rl = saved;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 4 * STACK_GROWTH) {
+		rl.rlim_cur = 4 * STACK_GROWTH;
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur)
+			rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_STACK, &rl))
+			return fail_errno("setrlimit");
+	}
+	got = recurse(depth);
+	setrlimit(RLIMIT_STACK, &saved);
+	if (got != expected_sum(depth)) {
+		ksft_print_msg("main stack: checksum %lu, expected %lu\n",
+			       got, expected_sum(depth));
+		return KSFT_FAIL;
+	}
+
+	res[0] = 0;
+	res[1] = depth;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 2 * STACK_GROWTH);
+	err = pthread_create(&thr, &attr, recurse_thread, res);
+	pthread_attr_destroy(&attr);
+	if (err)
+		return fail_err("pthread_create", err);
+	pthread_join(thr, NULL);
+	if (res[0] != expected_sum(depth)) {
+		ksft_print_msg("thread stack: checksum %lu, expected %lu\n",
+			       res[0], expected_sum(depth));
+		return KSFT_FAIL;
+	}
+	return KSFT_PASS;
+}
+
 static const struct ukl_test tests[] = {
+	{ "execution_mode",		test_execution_mode },
 	{ "getpid_getppid",		test_getpid_getppid },
 	{ "uname_release",		test_uname_release },
 	{ "tmpfs_file_roundtrip",	test_tmpfs_file_roundtrip },
@@ -1790,6 +2040,8 @@ static const struct ukl_test tests[] = {
 	{ "signal_handler",		test_signal_handler },
 	{ "fpu_threads",		test_fpu_threads },
 	{ "errno_bad_input",		test_errno_bad_input },
+	{ "preempt_busy_threads",	test_preempt_busy_threads },
+	{ "stack_growth_8m",		test_stack_growth_8m },
 };
 
 int main(void)
