@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Unikernel Linux (UKL): entry-code macros, included by entry_64.S after
- * calling.h. Each expands to nothing with CONFIG_UKL=n.
+ * Assembler-only header. Unikernel Linux (UKL): entry-code macros, included
+ * by entry_64.S after calling.h. Each expands to nothing with CONFIG_UKL=n.
  *
  * Application code runs at CPL0 in the application slot (asm/ukl.h) with
  * the kernel's GS base active, its own FS base, the kernel CR3 (UKL
@@ -11,7 +11,7 @@
  * test is on the frame itself, the GS state on entry and exit always
  * matches: user frames (RPL 3) SWAPGS, application frames never do.
  */
-#include <asm/ukl.h>
+#include <asm/ukl_asm.h>
 
 /*
  * Jump to \label unless the IRET frame whose RIP is at \rip(%rsp) is an

@@ -56,9 +56,9 @@ struct file *ukl_open_exec(int fd, struct filename *filename)
 	return get_file(ukl_file);
 }
 
-static const Elf64_Ehdr *ukl_ehdr(void)
+static const struct elf64_hdr *ukl_ehdr(void)
 {
-	return (const Elf64_Ehdr *)__ukl_tmpl_start;
+	return (const struct elf64_hdr *)__ukl_tmpl_start;
 }
 
 /*
@@ -69,7 +69,7 @@ static const Elf64_Ehdr *ukl_ehdr(void)
  */
 static int ukl_create_tables(struct linux_binprm *bprm, unsigned long entry)
 {
-	const Elf64_Ehdr *ehdr = ukl_ehdr();
+	const struct elf64_hdr *ehdr = ukl_ehdr();
 	const struct cred *cred = current_cred();
 	struct mm_struct *mm = current->mm;
 	unsigned long *auxv = (unsigned long *)mm->saved_auxv;
@@ -97,7 +97,7 @@ static int ukl_create_tables(struct linux_binprm *bprm, unsigned long entry)
 	UKL_AUX(AT_PAGESZ, PAGE_SIZE);
 	UKL_AUX(AT_CLKTCK, CLOCKS_PER_SEC);
 	UKL_AUX(AT_PHDR, UKL_SLOT_BASE + ehdr->e_phoff);
-	UKL_AUX(AT_PHENT, sizeof(Elf64_Phdr));
+	UKL_AUX(AT_PHENT, sizeof(struct elf64_phdr));
 	UKL_AUX(AT_PHNUM, ehdr->e_phnum);
 	UKL_AUX(AT_BASE, 0);
 	UKL_AUX(AT_FLAGS, 0);

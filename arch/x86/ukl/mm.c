@@ -78,7 +78,7 @@ static pte_t *ukl_lookup_pte(struct mm_struct *mm, unsigned long va,
 static int ukl_set_pte(struct mm_struct *mm, unsigned long off, pte_t pte)
 {
 	unsigned long va = UKL_SLOT_BASE + off;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PTE table lock */
 	pte_t *ptep;
 
 	/* Allocates (and accounts to @mm) the page tables, as for the LDT. */
@@ -141,7 +141,7 @@ int ukl_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 
 	for (off = 0; off < ukl_off(end); off += PAGE_SIZE) {
 		struct page *page;
-		spinlock_t *ptl;
+		spinlock_t *ptl;	/* the PTE table lock */
 		pte_t *ptep, pte;
 		int ret;
 
@@ -182,7 +182,7 @@ void ukl_exit_mmap(struct mm_struct *mm)
 		return;
 
 	for (off = 0; off < ukl_off(end); off += PAGE_SIZE) {
-		spinlock_t *ptl;
+		spinlock_t *ptl;	/* the PTE table lock */
 		pte_t *ptep, pte;
 
 		ptep = ukl_lookup_pte(mm, start + off, &ptl);

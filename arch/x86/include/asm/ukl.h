@@ -26,27 +26,7 @@
 /* The slot's index in units of its size: addr >> UKL_SLOT_SHIFT. */
 #define UKL_SLOT_INDEX		0x1fffffd
 
-#ifdef __ASSEMBLY__
-
-/*
- * For the uaccess range checks in getuser.S and putuser.S: if the address
- * in register \addr lies in the application slot, set \dst to \val.
- * Branch-free, so that a mispredicted check cannot let any other kernel
- * address through speculatively. Preserves every register but \dst.
- */
-.macro UKL_SLOT_CMOV addr:req, dst:req, val:req, tmp:req
-#ifdef CONFIG_UKL
-	push	%\tmp
-	mov	%\addr, %\tmp
-	shr	$UKL_SLOT_SHIFT, %\tmp
-	cmp	$UKL_SLOT_INDEX, %\tmp
-	mov	$\val, %\tmp
-	cmove	%\tmp, %\dst
-	pop	%\tmp
-#endif
-.endm
-
-#else /* !__ASSEMBLY__ */
+#ifndef __ASSEMBLY__
 
 /* True if @addr lies in the application slot (never with CONFIG_UKL=n). */
 static __always_inline bool ukl_slot_addr(unsigned long addr)
@@ -90,5 +70,5 @@ static __always_inline unsigned long ukl_unmask_slot(unsigned long ptr,
 	return masked;
 }
 
-#endif /* __ASSEMBLY__ */
+#endif /* !__ASSEMBLY__ */
 #endif /* _ASM_X86_UKL_H */

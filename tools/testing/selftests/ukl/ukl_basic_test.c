@@ -1785,6 +1785,12 @@ static int test_clock_vdso_fallback(void)
 static const char mode_literal[] = "a string literal";
 static int mode_global = 42;
 
+/* An ELF64 program header, as AT_PHDR points to them. */
+struct phdr64 {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
 static bool kernel_half(const void *p)
 {
 	return (unsigned long)p >= 0xffff800000000000UL;
@@ -1800,7 +1806,7 @@ static bool kernel_half(const void *p)
 static int test_execution_mode(void)
 {
 	const char *expect = getenv("UKL_EXPECT_MODE");
-	const ElfW(Phdr) *phdr = (const void *)getauxval(AT_PHDR);
+	const struct phdr64 *phdr = (const void *)getauxval(AT_PHDR);
 	unsigned long phnum = getauxval(AT_PHNUM);
 	unsigned long entry = getauxval(AT_ENTRY);
 	int local = 0, loads = 0, tls = 0;
@@ -1834,14 +1840,14 @@ static int test_execution_mode(void)
 		return KSFT_FAIL;
 	}
 	for (i = 0; i < phnum; i++) {
-		if (phdr[i].p_type == PT_TLS)
+		if (phdr[i].type == PT_TLS)
 			tls++;
-		if (phdr[i].p_type != PT_LOAD)
+		if (phdr[i].type != PT_LOAD)
 			continue;
 		loads++;
-		if (entry >= phdr[i].p_vaddr &&
-		    entry < phdr[i].p_vaddr + phdr[i].p_memsz &&
-		    !(phdr[i].p_flags & PF_X)) {
+		if (entry >= phdr[i].vaddr &&
+		    entry < phdr[i].vaddr + phdr[i].memsz &&
+		    !(phdr[i].flags & PF_X)) {
 			ksft_print_msg("AT_ENTRY %#lx is in a non-executable segment\n",
 				       entry);
 			return KSFT_FAIL;
@@ -1868,8 +1874,8 @@ static int test_execution_mode(void)
 #define BUSY_RUN_MS	400
 
 struct busy {
-	volatile unsigned long count;
-	volatile int *stop;
+	unsigned long count;
+	int *stop;
 	char pad[64];
 };
 
@@ -1877,9 +1883,11 @@ struct busy {
 static void *busy_fn(void *arg)
 {
 	struct busy *b = arg;
+	unsigned long n = 0;
 
-	while (!*b->stop)
-		b->count++;
+	while (!__atomic_load_n(b->stop, __ATOMIC_RELAXED))
+		n++;
+	b->count = n;
 	return NULL;
 }
 
@@ -1894,8 +1902,8 @@ static int test_preempt_busy_threads(void)
 	struct timespec run = { 0, BUSY_RUN_MS * NSEC_PER_MSEC };
 	struct busy b[BUSY_THREADS];
 	pthread_t thr[BUSY_THREADS];
-	volatile int stop = 0;
 	cpu_set_t one, saved;
+	int stop = 0;
 	int i, err = 0, started, ret = KSFT_PASS;
 
 	if (sched_getaffinity(0, sizeof(saved), &saved))
@@ -1915,7 +1923,7 @@ static int test_preempt_busy_threads(void)
 			break;
 	}
 	nanosleep(&run, NULL);
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < started; i++)
 		pthread_join(thr[i], NULL);
 	sched_setaffinity(0, sizeof(saved), &saved);
@@ -1942,11 +1950,13 @@ static int test_preempt_busy_threads(void)
 /* Each level touches a fresh 4 KiB of stack; the sum checks every frame. */
 static unsigned long recurse(unsigned long depth)
 {
-	volatile unsigned char frame[STACK_FRAME - 128];
+	unsigned char frame[STACK_FRAME - 128];
 	unsigned long sum = 0, i;
 
 	for (i = 0; i < sizeof(frame); i += 512)
 		frame[i] = (unsigned char)(depth + i);
+	/* Keep the frame in memory, on this level's stack. */
+	asm volatile("" : : "r" (frame) : "memory");
 	if (depth)
 		sum = recurse(depth - 1);
 	for (i = 0; i < sizeof(frame); i += 512)
