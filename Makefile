@@ -15,7 +15,7 @@ SCRIPTS := scripts
 
 help:
 	@echo "UKL make targets:"
-	@echo "  make run [APP=prog.c|binary] [ARGS='...']  build and boot an app (default: samples/ukl)"
+	@echo "  make run [APP=prog.c|binary] [ARGS='...']  link an app into the ukl kernel and boot it (default: samples/ukl/httpd.c)"
 	@echo "  make check                      build, boot and run every test; ends with 'N passed, N failed'"
 	@echo "  make bench [MODE=wall]          micro-benchmarks on every kernel: build/bench/results.{csv,md}, charts"
 	@echo "  make kernel FLAVOUR=<name>      build one kernel flavour (configs/<name>.config)"
@@ -40,8 +40,10 @@ toolchain: tree
 selftests: toolchain
 	@$(SCRIPTS)/ukl-selftests --ukl
 
-run: kernel toolchain
-	@$(SCRIPTS)/ukl-run $(FLAVOUR) "$(APP)" "$(ARGS)"
+# make run links the app into the ukl flavour unless FLAVOUR is given.
+RUN_FLAVOUR := $(if $(filter command line environment,$(origin FLAVOUR)),$(FLAVOUR),ukl)
+run: toolchain
+	@$(SCRIPTS)/ukl-run $(RUN_FLAVOUR) "$(APP)" "$(ARGS)"
 
 check:
 	@$(SCRIPTS)/ukl-check
