@@ -49,7 +49,7 @@ check:
 	@$(SCRIPTS)/ukl-check
 
 MODE ?= icount
-bench: tree
+bench: toolchain
 	@$(SCRIPTS)/ukl-deps bench
 	@$(SCRIPTS)/ukl-bench $(MODE)
 

@@ -1779,6 +1779,40 @@ static int test_clock_vdso_fallback(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* brk_grow_shrink                                                          */
+/* ------------------------------------------------------------------------ */
+
+#define BRK_GROWTH	(1024UL * 1024)
+
+/* The program break moves up and back down; the memory in between works. */
+static int test_brk_grow_shrink(void)
+{
+	unsigned char *start = sbrk(0), *p;
+	int ret;
+
+	if (start == (void *)-1)
+		return fail_errno("sbrk(0)");
+	if (sbrk(BRK_GROWTH) == (void *)-1)
+		return fail_errno("sbrk(+1 MiB)");
+	p = sbrk(0);
+	if (p != start + BRK_GROWTH) {
+		ksft_print_msg("break after growing 1 MiB: expected %p, got %p\n",
+			       (void *)(start + BRK_GROWTH), (void *)p);
+		return KSFT_FAIL;
+	}
+	fill_pattern(start, BRK_GROWTH, 3);
+	ret = check_pattern("heap grown by brk", start, BRK_GROWTH, 3);
+	if (sbrk(-(long)BRK_GROWTH) == (void *)-1)
+		return fail_errno("sbrk(-1 MiB)");
+	if (sbrk(0) != start) {
+		ksft_print_msg("break after shrinking: expected %p, got %p\n",
+			       (void *)start, sbrk(0));
+		return KSFT_FAIL;
+	}
+	return ret;
+}
+
+/* ------------------------------------------------------------------------ */
 /* execution_mode                                                           */
 /* ------------------------------------------------------------------------ */
 
@@ -2044,6 +2078,7 @@ static const struct ukl_test tests[] = {
 	{ "condvar_pingpong",		test_condvar_pingpong },
 	{ "mmap_mprotect",		test_mmap_mprotect },
 	{ "malloc_64m",			test_malloc_64m },
+	{ "brk_grow_shrink",		test_brk_grow_shrink },
 	{ "clock_nanosleep",		test_clock_nanosleep },
 	{ "clock_realtime",		test_clock_realtime },
 	{ "clock_vdso_fallback",	test_clock_vdso_fallback },
