@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A UKL kernel links exactly one application, so the UKL build of the
+ * selftests links every test program into one: each program's main() is
+ * renamed (-Dmain=ukl_<name>_main) and UKL_TEST picks the one to run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ukl_basic_main(int argc, char **argv);
+int ukl_proc_main(int argc, char **argv);
+
+int main(int argc, char **argv)
+{
+	const char *test = getenv("UKL_TEST");
+
+	if (!test || !strcmp(test, "basic"))
+		return ukl_basic_main(argc, argv);
+	if (!strcmp(test, "proc"))
+		return ukl_proc_main(argc, argv);
+	fprintf(stderr, "UKL_TEST=%s: no such test program (basic, proc)\n", test);
+	return 2;
+}

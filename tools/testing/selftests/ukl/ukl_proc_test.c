@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process-level behaviour of a UKL application: signals, fork and exec,
+ * pointers to the application's own memory, faults and exit.
+ *
+ * It uses kselftest_harness.h, which forks once per test: a test that
+ * crashes only takes its own child down. The same source runs as an
+ * ordinary process and as the UKL application in ring 0; everything it
+ * checks must hold in both.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+
+extern char **environ;
+
+/* ------------------------------------------------------------------------ */
+/* Signals                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Addresses that fault; through a volatile pointer so that the compiler
+ * neither warns about nor optimises the deliberate bad accesses. */
+static int *volatile null_16 = (int *)16;
+static int *volatile null_8 = (int *)8;
+static int *volatile null_0;
+
+static sigjmp_buf jump;
+static volatile sig_atomic_t hits;
+static volatile void *fault_addr;
+static volatile unsigned long handler_sp;
+
+static void jump_handler(int sig, siginfo_t *si, void *uc)
+{
+	int local;
+
+	(void)uc;
+	fault_addr = si->si_addr;
+	handler_sp = (unsigned long)&local;
+	siglongjmp(jump, sig);
+}
+
+static void count_handler(int sig)
+{
+	(void)sig;
+	hits++;
+}
+
+static void set_handler(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
+{
+	struct sigaction sa = { .sa_sigaction = fn, .sa_flags = SA_SIGINFO | flags };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+/* A NULL dereference in application code reaches the SIGSEGV handler. */
+TEST(sigsegv_null_handler)
+{
+	int sig;
+
+	set_handler(SIGSEGV, jump_handler, 0);
+	sig = sigsetjmp(jump, 1);
+	if (!sig)
+		*null_16 = 1;
+	ASSERT_EQ(SIGSEGV, sig);
+	ASSERT_EQ((void *)16, (void *)fault_addr);
+}
+
+/* The handler runs on the alternate stack when asked to. */
+TEST(sigaltstack_handler)
+{
+	static char altstack[64 * 1024];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	int sig;
+
+	ASSERT_EQ(0, sigaltstack(&ss, NULL));
+	set_handler(SIGSEGV, jump_handler, SA_ONSTACK);
+	sig = sigsetjmp(jump, 1);
+	if (!sig)
+		*null_0 = 1;
+	ASSERT_EQ(SIGSEGV, sig);
+	ASSERT_TRUE(handler_sp >= (unsigned long)altstack &&
+		    handler_sp < (unsigned long)altstack + sizeof(altstack));
+}
+
+/* Integer division by zero in application code raises SIGFPE. */
+TEST(sigfpe_divide_by_zero)
+{
+	int sig, x = 1, zero = 0;
+
+	set_handler(SIGFPE, jump_handler, 0);
+	sig = sigsetjmp(jump, 1);
+	if (!sig)
+		asm volatile("cltd; idivl %1" : "+a" (x) : "r" (zero) : "rdx");
+	ASSERT_EQ(SIGFPE, sig);
+}
+
+/* Without a handler, the fault kills the application with that signal. */
+TEST_SIGNAL(sigsegv_default_kills, SIGSEGV)
+{
+	signal(SIGSEGV, SIG_DFL);
+	*null_8 = 1;
+}
+
+static int fp_work(double seed)
+{
+	double a = seed, b = 0;
+	int i;
+
+	for (i = 1; i < 2000; i++)
+		b += a / i;
+	return (int)b;
+}
+
+/*
+ * A handler that uses the FPU and clobbers registers must not disturb the
+ * interrupted code: SIGALRM from a timer lands in a loop that keeps state
+ * in SSE registers, and sigreturn resumes it exactly.
+ */
+static void fpu_handler(int sig)
+{
+	volatile double d = fp_work(3.0);
+
+	(void)sig;
+	(void)d;
+	hits++;
+}
+
+TEST(sigalrm_interrupts_fp_loop)
+{
+	struct itimerval it = { { 0, 2000 }, { 0, 2000 } };
+	double x = 0, expect = 0;
+	unsigned long i, n = 0;
+
+	hits = 0;
+	signal(SIGALRM, fpu_handler);
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	while (hits < 5) {
+		for (i = 1; i <= 1000; i++)
+			x += 1.0 / (double)i;
+		n++;
+	}
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	for (i = 0; i < n; i++) {
+		unsigned long k;
+
+		for (k = 1; k <= 1000; k++)
+			expect += 1.0 / (double)k;
+	}
+	ASSERT_EQ(expect, x);
+}
+
+/* Blocked signals stay pending and are delivered when unblocked. */
+TEST(sigmask_pending)
+{
+	sigset_t set, pending;
+
+	hits = 0;
+	signal(SIGUSR1, count_handler);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	ASSERT_EQ(0, raise(SIGUSR1));
+	ASSERT_EQ(0, hits);
+	ASSERT_EQ(0, sigpending(&pending));
+	ASSERT_EQ(1, sigismember(&pending, SIGUSR1));
+	ASSERT_EQ(0, sigprocmask(SIG_UNBLOCK, &set, NULL));
+	ASSERT_EQ(1, hits);
+}
+
+static void *wait_for_signal(void *arg)
+{
+	(void)arg;
+	while (!hits)
+		usleep(1000);
+	return (void *)pthread_self();
+}
+
+/* pthread_kill() reaches the one thread it names. */
+TEST(pthread_kill_one_thread)
+{
+	pthread_t t;
+	void *ret;
+
+	hits = 0;
+	signal(SIGUSR2, count_handler);
+	ASSERT_EQ(0, pthread_create(&t, NULL, wait_for_signal, NULL));
+	ASSERT_EQ(0, pthread_kill(t, SIGUSR2));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ((void *)t, ret);
+	ASSERT_EQ(1, hits);
+}
+
+/* ------------------------------------------------------------------------ */
+/* fork and exec                                                            */
+/* ------------------------------------------------------------------------ */
+
+static int global_counter = 100;
+static char global_buf[256];
+
+/* Parent and child each have their own globals, heap and stdio. */
+TEST(fork_private_globals)
+{
+	char *heap = malloc(64);
+	int status, pipefd[2];
+	pid_t pid;
+
+	ASSERT_NE(NULL, heap);
+	strcpy(heap, "parent");
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char msg[64];
+
+		global_counter = 200;
+		strcpy(heap, "child");
+		snprintf(msg, sizeof(msg), "%d %s", global_counter, heap);
+		if (write(pipefd[1], msg, strlen(msg) + 1) < 0)
+			_exit(2);
+		_exit(global_counter == 200 ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_LT(0, read(pipefd[0], global_buf, sizeof(global_buf)));
+	EXPECT_STREQ("200 child", global_buf);
+	EXPECT_EQ(100, global_counter);
+	EXPECT_STREQ("parent", heap);
+	free(heap);
+}
+
+static void *forking_thread(void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	(void)arg;
+	if (pid == 0)
+		_exit(global_counter == 100 ? 7 : 1);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return (void *)-1L;
+	return (void *)(long)WEXITSTATUS(status);
+}
+
+/* fork() from a second thread of a multi-threaded process. */
+TEST(fork_from_thread)
+{
+	pthread_t t;
+	void *ret;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, forking_thread, NULL));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(7, (long)ret);
+}
+
+/* fork() then exec of an ordinary binary runs that binary, not the app. */
+TEST(fork_exec_ordinary_binary)
+{
+	int status, pipefd[2];
+	char out[64] = "";
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		execl("/bin/sh", "sh", "-c", "echo exec-ok; exit 7", NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(7, WEXITSTATUS(status));
+	ASSERT_LT(0, read(pipefd[0], out, sizeof(out) - 1));
+	EXPECT_STREQ("exec-ok\n", out);
+}
+
+TEST(posix_spawn_ordinary_binary)
+{
+	char *argv[] = { "sh", "-c", "exit 3", NULL };
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(3, WEXITSTATUS(status));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pointers                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static int global_fds[2];
+static char bss_buf[4096];
+static const char path_literal[] = "/tmp/ukl_proc_literal";
+
+/*
+ * System calls take pointers to the application's globals, string
+ * literals and .bss, on the copy_{to,from}_user, put_user,
+ * strncpy_from_user and getsockopt paths.
+ */
+TEST(pointers_to_app_memory)
+{
+	static int optval;
+	socklen_t len = sizeof(optval);
+	int fd, sv[2];
+
+	ASSERT_EQ(0, pipe(global_fds));
+	ASSERT_EQ(6, write(global_fds[1], "global", 6));
+	ASSERT_EQ(6, read(global_fds[0], bss_buf, sizeof(bss_buf)));
+	EXPECT_EQ(0, memcmp(bss_buf, "global", 6));
+
+	fd = open(path_literal, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)sizeof(path_literal),
+		  write(fd, path_literal, sizeof(path_literal)));
+	close(fd);
+	ASSERT_EQ(0, unlink(path_literal));
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, global_fds));
+	close(global_fds[0]);
+	close(global_fds[1]);
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_TYPE, &optval, &len));
+	EXPECT_EQ(SOCK_STREAM, optval);
+	close(fd);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Kernel memory that is not the application's own gives -EFAULT. */
+TEST(kernel_pointers_fault)
+{
+	static const unsigned long bad[] = {
+		0xffffffff81000000UL,	/* kernel text */
+		0xffff888000100000UL,	/* direct map */
+		0xfffffe0000001000UL,	/* cpu entry area */
+		0xfffffeffffffe000UL,	/* last pages of the application slot */
+	};
+	char c = 'x';
+	unsigned int i;
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, write(p[1], (void *)bad[i], 1));
+		EXPECT_EQ(EFAULT, errno);
+		ASSERT_EQ(1, write(p[1], &c, 1));
+		errno = 0;
+		EXPECT_EQ(-1, read(p[0], (void *)bad[i], 1));
+		EXPECT_EQ(EFAULT, errno);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Faults and exit                                                          */
+/* ------------------------------------------------------------------------ */
+
+static volatile long recursion_limit = 1L << 40;
+
+static int recurse_forever(long n)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)n;
+	if (n >= recursion_limit)
+		return 0;
+	return recurse_forever(n + 1) + frame[0];
+}
+
+/* Unbounded recursion ends in SIGSEGV for the application only. */
+TEST_SIGNAL(recursion_overflow_sigsegv, SIGSEGV)
+{
+	signal(SIGSEGV, SIG_DFL);
+	recurse_forever(1);
+}
+
+static int exit_pipe = -1;
+
+static void at_exit_handler(void)
+{
+	if (write(exit_pipe, "atexit\n", 7) < 0)
+		_exit(3);
+}
+
+static void *exiting_thread(void *arg)
+{
+	(void)arg;
+	printf("buffered by stdio, flushed by exit\n");
+	exit(5);
+}
+
+/* exit() from another thread ends the process; atexit and stdio run. */
+TEST(exit_from_thread)
+{
+	char buf[128] = "";
+	int status, p[2];
+	size_t len;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		pthread_t t;
+
+		dup2(p[1], 1);
+		exit_pipe = p[1];
+		atexit(at_exit_handler);
+		pthread_create(&t, NULL, exiting_thread, NULL);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(5, WEXITSTATUS(status));
+	for (len = 0; len < sizeof(buf) - 1; len += n) {
+		n = read(p[0], buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			break;
+	}
+	EXPECT_NE(NULL, strstr(buf, "atexit\n"));
+	EXPECT_NE(NULL, strstr(buf, "flushed by exit\n"));
+}
+
+TEST_HARNESS_MAIN
