@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ukl_basic_main(int argc, char **argv);
-int ukl_proc_main(int argc, char **argv);
+#include "ukl_app.h"
 
 int main(int argc, char **argv)
 {

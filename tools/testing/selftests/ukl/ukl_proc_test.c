@@ -27,22 +27,31 @@
 
 #include "../kselftest_harness.h"
 
-extern char **environ;
-
 /* ------------------------------------------------------------------------ */
 /* Signals                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* Addresses that fault; through a volatile pointer so that the compiler
- * neither warns about nor optimises the deliberate bad accesses. */
-static int *volatile null_16 = (int *)16;
-static int *volatile null_8 = (int *)8;
-static int *volatile null_0;
+/*
+ * An address that faults, hidden from the compiler so that it neither warns
+ * about nor optimises the deliberate bad access.
+ */
+static int *bad_ptr(unsigned long addr)
+{
+	int *p = (int *)addr;
+
+	asm("" : "+r" (p));
+	return p;
+}
 
 static sigjmp_buf jump;
-static volatile sig_atomic_t hits;
-static volatile void *fault_addr;
-static volatile unsigned long handler_sp;
+static sig_atomic_t hits;
+static void *fault_addr;
+static unsigned long handler_sp;
+
+static int get_hits(void)
+{
+	return __atomic_load_n(&hits, __ATOMIC_RELAXED);
+}
 
 static void jump_handler(int sig, siginfo_t *si, void *uc)
 {
@@ -57,7 +66,7 @@ static void jump_handler(int sig, siginfo_t *si, void *uc)
 static void count_handler(int sig)
 {
 	(void)sig;
-	hits++;
+	__atomic_fetch_add(&hits, 1, __ATOMIC_RELAXED);
 }
 
 static void set_handler(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
@@ -76,7 +85,7 @@ TEST(sigsegv_null_handler)
 	set_handler(SIGSEGV, jump_handler, 0);
 	sig = sigsetjmp(jump, 1);
 	if (!sig)
-		*null_16 = 1;
+		*bad_ptr(16) = 1;
 	ASSERT_EQ(SIGSEGV, sig);
 	ASSERT_EQ((void *)16, (void *)fault_addr);
 }
@@ -92,7 +101,7 @@ TEST(sigaltstack_handler)
 	set_handler(SIGSEGV, jump_handler, SA_ONSTACK);
 	sig = sigsetjmp(jump, 1);
 	if (!sig)
-		*null_0 = 1;
+		*bad_ptr(0) = 1;
 	ASSERT_EQ(SIGSEGV, sig);
 	ASSERT_TRUE(handler_sp >= (unsigned long)altstack &&
 		    handler_sp < (unsigned long)altstack + sizeof(altstack));
@@ -114,7 +123,7 @@ TEST(sigfpe_divide_by_zero)
 TEST_SIGNAL(sigsegv_default_kills, SIGSEGV)
 {
 	signal(SIGSEGV, SIG_DFL);
-	*null_8 = 1;
+	*bad_ptr(8) = 1;
 }
 
 static int fp_work(double seed)
@@ -132,13 +141,13 @@ static int fp_work(double seed)
  * interrupted code: SIGALRM from a timer lands in a loop that keeps state
  * in SSE registers, and sigreturn resumes it exactly.
  */
+static int fp_sink;
+
 static void fpu_handler(int sig)
 {
-	volatile double d = fp_work(3.0);
-
 	(void)sig;
-	(void)d;
-	hits++;
+	fp_sink += fp_work(3.0);
+	__atomic_fetch_add(&hits, 1, __ATOMIC_RELAXED);
 }
 
 TEST(sigalrm_interrupts_fp_loop)
@@ -150,7 +159,7 @@ TEST(sigalrm_interrupts_fp_loop)
 	hits = 0;
 	signal(SIGALRM, fpu_handler);
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
-	while (hits < 5) {
+	while (get_hits() < 5) {
 		for (i = 1; i <= 1000; i++)
 			x += 1.0 / (double)i;
 		n++;
@@ -177,17 +186,17 @@ TEST(sigmask_pending)
 	sigaddset(&set, SIGUSR1);
 	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
 	ASSERT_EQ(0, raise(SIGUSR1));
-	ASSERT_EQ(0, hits);
+	ASSERT_EQ(0, get_hits());
 	ASSERT_EQ(0, sigpending(&pending));
 	ASSERT_EQ(1, sigismember(&pending, SIGUSR1));
 	ASSERT_EQ(0, sigprocmask(SIG_UNBLOCK, &set, NULL));
-	ASSERT_EQ(1, hits);
+	ASSERT_EQ(1, get_hits());
 }
 
 static void *wait_for_signal(void *arg)
 {
 	(void)arg;
-	while (!hits)
+	while (!get_hits())
 		usleep(1000);
 	return (void *)pthread_self();
 }
@@ -204,7 +213,7 @@ TEST(pthread_kill_one_thread)
 	ASSERT_EQ(0, pthread_kill(t, SIGUSR2));
 	ASSERT_EQ(0, pthread_join(t, &ret));
 	ASSERT_EQ((void *)t, ret);
-	ASSERT_EQ(1, hits);
+	ASSERT_EQ(1, get_hits());
 }
 
 /* ------------------------------------------------------------------------ */
@@ -222,7 +231,7 @@ TEST(fork_private_globals)
 	pid_t pid;
 
 	ASSERT_NE(NULL, heap);
-	strcpy(heap, "parent");
+	snprintf(heap, 64, "parent");
 	ASSERT_EQ(0, pipe(pipefd));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -230,7 +239,7 @@ TEST(fork_private_globals)
 		char msg[64];
 
 		global_counter = 200;
-		strcpy(heap, "child");
+		snprintf(heap, 64, "child");
 		snprintf(msg, sizeof(msg), "%d %s", global_counter, heap);
 		if (write(pipefd[1], msg, strlen(msg) + 1) < 0)
 			_exit(2);
@@ -295,7 +304,7 @@ TEST(fork_exec_ordinary_binary)
 
 TEST(posix_spawn_ordinary_binary)
 {
-	char *argv[] = { "sh", "-c", "exit 3", NULL };
+	static char *const argv[] = { "sh", "-c", "exit 3", NULL };
 	int status;
 	pid_t pid;
 
@@ -364,7 +373,7 @@ TEST(kernel_pointers_fault)
 	int p[2];
 
 	ASSERT_EQ(0, pipe(p));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, write(p[1], (void *)bad[i], 1));
 		EXPECT_EQ(EFAULT, errno);
@@ -379,14 +388,15 @@ TEST(kernel_pointers_fault)
 /* Faults and exit                                                          */
 /* ------------------------------------------------------------------------ */
 
-static volatile long recursion_limit = 1L << 40;
-
 static int recurse_forever(long n)
 {
-	volatile char frame[512];
+	long limit = 1L << 40;
+	char frame[512];
 
+	/* A real frame per level, and a limit the compiler cannot see. */
 	frame[0] = (char)n;
-	if (n >= recursion_limit)
+	asm volatile("" : "+r" (limit) : "r" (frame) : "memory");
+	if (n >= limit)
 		return 0;
 	return recurse_forever(n + 1) + frame[0];
 }

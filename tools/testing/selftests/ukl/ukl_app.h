@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The test programs linked into the one UKL application (ukl_app_main.c):
+ * each program's main(), renamed when it is built for that.
+ */
+#ifndef UKL_SELFTESTS_APP_H
+#define UKL_SELFTESTS_APP_H
+
+int ukl_basic_main(int argc, char **argv);
+int ukl_proc_main(int argc, char **argv);
+
+#endif
