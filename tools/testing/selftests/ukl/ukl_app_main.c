@@ -18,6 +18,8 @@ int main(int argc, char **argv)
 		return ukl_basic_main(argc, argv);
 	if (!strcmp(test, "proc"))
 		return ukl_proc_main(argc, argv);
-	fprintf(stderr, "UKL_TEST=%s: no such test program (basic, proc)\n", test);
+	if (!strcmp(test, "errno"))
+		return ukl_errno_main(argc, argv);
+	fprintf(stderr, "UKL_TEST=%s: no such test program (basic, proc, errno)\n", test);
 	return 2;
 }
