@@ -20,6 +20,16 @@ int main(int argc, char **argv)
 		return ukl_proc_main(argc, argv);
 	if (!strcmp(test, "errno"))
 		return ukl_errno_main(argc, argv);
-	fprintf(stderr, "UKL_TEST=%s: no such test program (basic, proc, errno)\n", test);
+	if (!strcmp(test, "fresh"))
+		return ukl_fresh_main(argc, argv);
+	if (!strcmp(test, "segv")) {
+		/* Die of SIGSEGV with no handler: the runner must see it. */
+		int *p = NULL;
+
+		asm("" : "+r" (p));
+		*p = 1;
+	}
+	fprintf(stderr, "UKL_TEST=%s: no such test program (basic, proc, errno, fresh, segv)\n",
+		test);
 	return 2;
 }

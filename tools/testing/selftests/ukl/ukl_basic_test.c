@@ -3,9 +3,8 @@
  * Basic sanity tests for UKL (unikernel Linux).
  *
  * The same program runs both as an ordinary static process and linked into
- * the kernel as the UKL application, in ring 0.  It only uses the plain
- * (non-forking) kselftest.h API: every case runs in-process, one after the
- * other, and nothing here calls fork().
+ * the kernel as the UKL application, in ring 0.  It uses
+ * kselftest_harness.h, which runs every case in a child process of its own.
  *
  * Each case returns KSFT_PASS (0), KSFT_SKIP, or KSFT_FAIL.  A failing case
  * prints a "# ..." diagnostic saying what was expected and what was seen.
@@ -44,7 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../kselftest.h"
+#include "../kselftest_harness.h"
 
 /* Hide a value from the optimiser so deliberately bad arguments reach the kernel. */
 #define OPAQUE(x) ({ __typeof__(x) __opaque = (x); asm("" : "+r" (__opaque)); __opaque; })
@@ -1721,11 +1720,6 @@ static int test_errno_bad_input(void)
 
 /* ------------------------------------------------------------------------ */
 
-struct ukl_test {
-	const char *name;
-	int (*fn)(void);
-};
-
 /*
  * clock_gettime(), gettimeofday() and time() must work with and without a
  * vDSO: UKL processes get none, and glibc then falls back to real system
@@ -2065,48 +2059,126 @@ static int test_stack_growth_8m(void)
 	return KSFT_PASS;
 }
 
-static const struct ukl_test tests[] = {
-	{ "execution_mode",		test_execution_mode },
-	{ "getpid_getppid",		test_getpid_getppid },
-	{ "uname_release",		test_uname_release },
-	{ "tmpfs_file_roundtrip",	test_tmpfs_file_roundtrip },
-	{ "pipe_roundtrip",		test_pipe_roundtrip },
-	{ "socketpair_roundtrip",	test_socketpair_roundtrip },
-	{ "tcp_loopback",		test_tcp_loopback },
-	{ "udp_loopback",		test_udp_loopback },
-	{ "threads_tls",		test_threads_tls },
-	{ "condvar_pingpong",		test_condvar_pingpong },
-	{ "mmap_mprotect",		test_mmap_mprotect },
-	{ "malloc_64m",			test_malloc_64m },
-	{ "brk_grow_shrink",		test_brk_grow_shrink },
-	{ "clock_nanosleep",		test_clock_nanosleep },
-	{ "clock_realtime",		test_clock_realtime },
-	{ "clock_vdso_fallback",	test_clock_vdso_fallback },
-	{ "signal_handler",		test_signal_handler },
-	{ "fpu_threads",		test_fpu_threads },
-	{ "errno_bad_input",		test_errno_bad_input },
-	{ "preempt_busy_threads",	test_preempt_busy_threads },
-	{ "stack_growth_8m",		test_stack_growth_8m },
-};
+/*
+ * Each case is a harness test of the "basic" fixture; the harness runs it
+ * in a child process of its own, so a crash is that case's failure only.
+ */
+FIXTURE(basic) {};
+FIXTURE_SETUP(basic) {}
+FIXTURE_TEARDOWN(basic) {}
 
-int main(void)
+static void run_case(struct __test_metadata *_metadata, int (*fn)(void))
 {
-	unsigned int i;
-	int ret;
+	int ret = fn();
 
-	ksft_print_header();
-	ksft_set_plan(ARRAY_SIZE(tests));
-
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		errno = 0;
-		ret = tests[i].fn();
-		if (ret == KSFT_PASS)
-			ksft_test_result_pass("%s\n", tests[i].name);
-		else if (ret == KSFT_SKIP)
-			ksft_test_result_skip("%s\n", tests[i].name);
-		else
-			ksft_test_result_fail("%s\n", tests[i].name);
-	}
-
-	ksft_finished();
+	if (ret == KSFT_SKIP)
+		SKIP(return, "see the message above");
+	ASSERT_EQ(KSFT_PASS, ret);
 }
+
+TEST_F(basic, execution_mode)
+{
+	run_case(_metadata, test_execution_mode);
+}
+
+TEST_F(basic, getpid_getppid)
+{
+	run_case(_metadata, test_getpid_getppid);
+}
+
+TEST_F(basic, uname_release)
+{
+	run_case(_metadata, test_uname_release);
+}
+
+TEST_F(basic, tmpfs_file_roundtrip)
+{
+	run_case(_metadata, test_tmpfs_file_roundtrip);
+}
+
+TEST_F(basic, pipe_roundtrip)
+{
+	run_case(_metadata, test_pipe_roundtrip);
+}
+
+TEST_F(basic, socketpair_roundtrip)
+{
+	run_case(_metadata, test_socketpair_roundtrip);
+}
+
+TEST_F(basic, tcp_loopback)
+{
+	run_case(_metadata, test_tcp_loopback);
+}
+
+TEST_F(basic, udp_loopback)
+{
+	run_case(_metadata, test_udp_loopback);
+}
+
+TEST_F(basic, threads_tls)
+{
+	run_case(_metadata, test_threads_tls);
+}
+
+TEST_F(basic, condvar_pingpong)
+{
+	run_case(_metadata, test_condvar_pingpong);
+}
+
+TEST_F(basic, mmap_mprotect)
+{
+	run_case(_metadata, test_mmap_mprotect);
+}
+
+TEST_F(basic, malloc_64m)
+{
+	run_case(_metadata, test_malloc_64m);
+}
+
+TEST_F(basic, brk_grow_shrink)
+{
+	run_case(_metadata, test_brk_grow_shrink);
+}
+
+TEST_F(basic, clock_nanosleep)
+{
+	run_case(_metadata, test_clock_nanosleep);
+}
+
+TEST_F(basic, clock_realtime)
+{
+	run_case(_metadata, test_clock_realtime);
+}
+
+TEST_F(basic, clock_vdso_fallback)
+{
+	run_case(_metadata, test_clock_vdso_fallback);
+}
+
+TEST_F(basic, signal_handler)
+{
+	run_case(_metadata, test_signal_handler);
+}
+
+TEST_F(basic, fpu_threads)
+{
+	run_case(_metadata, test_fpu_threads);
+}
+
+TEST_F(basic, errno_bad_input)
+{
+	run_case(_metadata, test_errno_bad_input);
+}
+
+TEST_F(basic, preempt_busy_threads)
+{
+	run_case(_metadata, test_preempt_busy_threads);
+}
+
+TEST_F(basic, stack_growth_8m)
+{
+	run_case(_metadata, test_stack_growth_8m);
+}
+
+TEST_HARNESS_MAIN

@@ -24,8 +24,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <unistd.h>
+#include <stdbool.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
 
 #include "../kselftest_harness.h"
+#include "ukl_app.h"
 
 /* ------------------------------------------------------------------------ */
 /* Signals                                                                  */
@@ -193,6 +197,65 @@ TEST(sigmask_pending)
 	ASSERT_EQ(1, get_hits());
 }
 
+/*
+ * sigreturn resumes exactly: the caller-saved registers and the SSE
+ * registers, which the handler (C code, plus explicit clobbers) is free
+ * to change, hold the same values after the signal as before.
+ */
+static void clobber_handler(int sig)
+{
+	(void)sig;
+	asm volatile("mov $-1, %%rcx; mov $-1, %%rdx; mov $-1, %%rsi; mov $-1, %%rdi\n\t"
+		     "mov $-1, %%r8; mov $-1, %%r9; mov $-1, %%r10; mov $-1, %%r11\n\t"
+		     "pcmpeqd %%xmm0, %%xmm0; pcmpeqd %%xmm7, %%xmm7; pcmpeqd %%xmm15, %%xmm15"
+		     : : : "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+		       "xmm0", "xmm7", "xmm15");
+	__atomic_fetch_add(&hits, 1, __ATOMIC_RELAXED);
+}
+
+TEST(sigreturn_restores_registers)
+{
+	static const unsigned long pattern[2] = { 0x0123456789abcdefUL, 0xfedcba9876543210UL };
+	struct itimerval it = { { 0, 0 }, { 0, 20000 } };
+	unsigned long bad = 0;
+
+	hits = 0;
+	signal(SIGALRM, clobber_handler);
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	/*
+	 * Load the registers and spin until the timer's SIGALRM has
+	 * interrupted the loop and its handler has run, then compare.
+	 * Each mismatch sets one bit of @bad.
+	 */
+	asm volatile("movdqu (%[pat]), %%xmm0\n\t"
+		     "movdqu (%[pat]), %%xmm7\n\t"
+		     "movdqu (%[pat]), %%xmm15\n\t"
+		     "mov $0x1c, %%rcx; mov $0x2d, %%rdx; mov $0x3e, %%r8; mov $0x4f, %%r9\n\t"
+		     "mov $0x5a, %%r10; mov $0x6b, %%r11; mov $0x7c, %%rsi; mov $0x8d, %%rdi\n\t"
+		     "1: cmpl $0, %[hits]; je 1b\n\t"
+		     "xor %[bad], %[bad]\n\t"
+		     "cmp $0x1c, %%rcx; setne %b[bad]\n\t"
+		     "shl $1, %[bad]; cmp $0x2d, %%rdx; setne %%al; or %%al, %b[bad]\n\t"
+		     "shl $1, %[bad]; cmp $0x3e, %%r8; setne %%al; or %%al, %b[bad]\n\t"
+		     "shl $1, %[bad]; cmp $0x4f, %%r9; setne %%al; or %%al, %b[bad]\n\t"
+		     "shl $1, %[bad]; cmp $0x5a, %%r10; setne %%al; or %%al, %b[bad]\n\t"
+		     "shl $1, %[bad]; cmp $0x6b, %%r11; setne %%al; or %%al, %b[bad]\n\t"
+		     "shl $1, %[bad]; cmp $0x7c, %%rsi; setne %%al; or %%al, %b[bad]\n\t"
+		     "shl $1, %[bad]; cmp $0x8d, %%rdi; setne %%al; or %%al, %b[bad]\n\t"
+		     "shl $1, %[bad]; pcmpeqb (%[pat]), %%xmm0; pmovmskb %%xmm0, %%eax\n\t"
+		     "cmp $0xffff, %%eax; setne %%al; or %%al, %b[bad]\n\t"
+		     "shl $1, %[bad]; pcmpeqb (%[pat]), %%xmm7; pmovmskb %%xmm7, %%eax\n\t"
+		     "cmp $0xffff, %%eax; setne %%al; or %%al, %b[bad]\n\t"
+		     "shl $1, %[bad]; pcmpeqb (%[pat]), %%xmm15; pmovmskb %%xmm15, %%eax\n\t"
+		     "cmp $0xffff, %%eax; setne %%al; or %%al, %b[bad]"
+		     : [bad] "=&b" (bad)
+		     : [pat] "r" (pattern), [hits] "m" (hits)
+		     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+		       "xmm0", "xmm7", "xmm15", "memory", "cc");
+	ASSERT_EQ(1, get_hits());
+	ASSERT_EQ(0UL, bad);
+}
+
 static void *wait_for_signal(void *arg)
 {
 	(void)arg;
@@ -314,11 +377,52 @@ TEST(posix_spawn_ordinary_binary)
 	ASSERT_EQ(3, WEXITSTATUS(status));
 }
 
+static bool in_ring0(void)
+{
+	unsigned short cs;
+
+	asm volatile("mov %%cs, %0" : "=r" (cs));
+	return (cs & 3) == 0;
+}
+
+/* What a fresh start of the application reports (UKL_TEST=fresh). */
+int ukl_fresh_main(int argc, char **argv)
+{
+	return global_counter;
+}
+
+/*
+ * A second start of the application, exec'd from the running one after
+ * it changed its globals, sees freshly initialised data.
+ */
+TEST(second_start_fresh_data)
+{
+	char *const argv[] = { "UKL", NULL };
+	char *const envp[] = { "UKL_TEST=fresh", NULL };
+	int status;
+	pid_t pid;
+
+	if (!in_ring0())
+		SKIP(return, "only as the UKL application");
+	global_counter = 99;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		execve("/UKL", argv, envp);
+		_exit(127);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(100, WEXITSTATUS(status));
+	ASSERT_EQ(99, global_counter);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Pointers                                                                 */
 /* ------------------------------------------------------------------------ */
 
 static int global_fds[2];
+static int global_futex;
 static char bss_buf[4096];
 static const char path_literal[] = "/tmp/ukl_proc_literal";
 
@@ -357,6 +461,12 @@ TEST(pointers_to_app_memory)
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
 	close(sv[0]);
 	close(sv[1]);
+
+	/* futex reads the word with get_user: a value mismatch is EAGAIN. */
+	global_futex = 1;
+	errno = 0;
+	ASSERT_EQ(-1, syscall(SYS_futex, &global_futex, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0));
+	ASSERT_EQ(EAGAIN, errno);
 }
 
 /* Kernel memory that is not the application's own gives -EFAULT. */
