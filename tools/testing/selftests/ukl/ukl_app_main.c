@@ -29,6 +29,15 @@ int main(int argc, char **argv)
 		asm("" : "+r" (p));
 		*p = 1;
 	}
+	if (!strcmp(test, "double-fault")) {
+		/*
+		 * Point the stack into an unmapped kernel hole and trap: the
+		 * #UD cannot be delivered, nor the #PF for that, and the CPU
+		 * raises #DF. That is not the application's stack growing, so
+		 * the kernel must report it as its own double fault.
+		 */
+		asm volatile("mov %0, %%rsp\n\tud2" : : "r" (0xffffc88000001000UL));
+	}
 	fprintf(stderr, "UKL_TEST=%s: no such test program (basic, proc, errno, fresh, segv)\n",
 		test);
 	return 2;
