@@ -14,6 +14,7 @@
  * pages, which SMEP forbids at CPL0.
  */
 #include <linux/binfmts.h>
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/elf.h>
 #include <linux/elf-randomize.h>
@@ -48,6 +49,12 @@ struct file *ukl_open_exec(int fd, struct filename *filename)
 	/* A relative name is only the trigger when it is relative to cwd. */
 	if (filename->name[0] != '/' && fd != AT_FDCWD)
 		return NULL;
+	/*
+	 * Code at CPL0 can do anything to the machine: starting it is a
+	 * privilege, the same one that ioperm() and iopl() ask for.
+	 */
+	if (!capable(CAP_SYS_RAWIO))
+		return ERR_PTR(-EPERM);
 
 	/* As do_open_execat(): alloc_bprm()'s error path undoes this. */
 	err = exe_file_deny_write_access(ukl_file);

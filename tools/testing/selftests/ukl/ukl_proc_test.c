@@ -417,6 +417,29 @@ TEST(second_start_fresh_data)
 	ASSERT_EQ(99, global_counter);
 }
 
+/* Starting the application needs CAP_SYS_RAWIO: without it, EPERM. */
+TEST(trigger_needs_cap_sys_rawio)
+{
+	char *const argv[] = { "UKL", NULL };
+	char *const envp[] = { "UKL_TEST=fresh", NULL };
+	int status;
+	pid_t pid;
+
+	if (!in_ring0() || geteuid() != 0)
+		SKIP(return, "only as the UKL application started by root");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		execve("/UKL", argv, envp);
+		_exit(errno == EPERM ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
 /* ------------------------------------------------------------------------ */
 /* Pointers                                                                 */
 /* ------------------------------------------------------------------------ */
