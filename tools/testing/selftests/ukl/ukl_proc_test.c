@@ -290,30 +290,37 @@ static char global_buf[256];
 TEST(fork_private_globals)
 {
 	char *heap = malloc(64);
-	int status, pipefd[2];
+	int status, pipefd[2], gofd[2];
 	pid_t pid;
 
 	ASSERT_NE(NULL, heap);
 	snprintf(heap, 64, "parent");
 	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(0, pipe(gofd));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		char msg[64];
+		char msg[64], go;
 
 		global_counter = 200;
 		snprintf(heap, 64, "child");
+		/* Wait until the parent has changed its copy too. */
+		if (read(gofd[0], &go, 1) != 1)
+			_exit(3);
 		snprintf(msg, sizeof(msg), "%d %s", global_counter, heap);
 		if (write(pipefd[1], msg, strlen(msg) + 1) < 0)
 			_exit(2);
 		_exit(global_counter == 200 ? 0 : 1);
 	}
+	global_counter = 300;
+	snprintf(heap, 64, "parent");
+	ASSERT_EQ(1, write(gofd[1], "g", 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	ASSERT_LT(0, read(pipefd[0], global_buf, sizeof(global_buf)));
 	EXPECT_STREQ("200 child", global_buf);
-	EXPECT_EQ(100, global_counter);
+	EXPECT_EQ(300, global_counter);
 	EXPECT_STREQ("parent", heap);
 	free(heap);
 }
