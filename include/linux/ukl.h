@@ -18,7 +18,6 @@ struct pt_regs;
 #ifdef CONFIG_UKL
 
 #include <asm/ptrace.h>
-#include <asm/segment.h>
 #include <asm/processor-flags.h>
 #include <asm/trap_pf.h>
 
@@ -29,11 +28,17 @@ bool ukl_mm(struct mm_struct *mm);
 bool ukl_double_fault(struct pt_regs *regs);
 void ukl_signal_regs(struct pt_regs *regs);
 
+/* Register state of application code: CPL0, RIP in the slot. */
+static __always_inline bool ukl_app_regs(struct pt_regs *regs)
+{
+	return ukl_slot_addr(regs->ip) && !(regs->cs & 3);
+}
+
 /* A page fault taken in application code is a user fault. */
 static __always_inline unsigned long
 ukl_page_fault_error_code(struct pt_regs *regs, unsigned long error_code)
 {
-	if (ukl_slot_addr(regs->ip) && !(regs->cs & 3))
+	if (ukl_app_regs(regs))
 		error_code |= X86_PF_USER;
 	return error_code;
 }
@@ -44,7 +49,7 @@ ukl_page_fault_error_code(struct pt_regs *regs, unsigned long error_code)
  */
 static inline unsigned long ukl_syscall_insn_len(struct pt_regs *regs)
 {
-	return ukl_slot_addr(regs->ip) && !(regs->cs & 3) ? 6 : 2;
+	return ukl_app_regs(regs) ? 6 : 2;
 }
 
 /*
@@ -53,7 +58,7 @@ static inline unsigned long ukl_syscall_insn_len(struct pt_regs *regs)
  */
 static __always_inline void ukl_exit_to_app(struct pt_regs *regs)
 {
-	if (ukl_slot_addr(regs->ip) && !(regs->cs & 3))
+	if (ukl_app_regs(regs))
 		regs->flags |= X86_EFLAGS_AC;
 }
 

@@ -32,8 +32,6 @@
 #include <linux/uaccess.h>
 #include <linux/ukl.h>
 #include <linux/utsname.h>
-#include <asm/elf.h>
-#include <asm/processor.h>
 
 #include "ukl.h"
 
@@ -69,6 +67,25 @@ static const struct elf64_hdr *ukl_ehdr(void)
 }
 
 /*
+ * Write @n pointers to the consecutive strings at *@str to the user stack
+ * at *@sp, then a NULL; advance both.
+ */
+static int ukl_put_pointers(unsigned long __user **sp, unsigned long *str, int n)
+{
+	size_t len;
+
+	while (n--) {
+		if (put_user(*str, (*sp)++))
+			return -EFAULT;
+		len = strnlen_user((void __user *)*str, MAX_ARG_STRLEN);
+		if (!len || len > MAX_ARG_STRLEN)
+			return -EINVAL;
+		*str += len;
+	}
+	return put_user(0, (*sp)++) ? -EFAULT : 0;
+}
+
+/*
  * The initial stack, from the top: the platform string, 16 random bytes
  * (AT_RANDOM), then, 16-byte aligned, argc, argv[], NULL, envp[], NULL and
  * the auxiliary vector. The argument and environment strings are already
@@ -84,7 +101,7 @@ static int ukl_create_tables(struct linux_binprm *bprm, unsigned long entry)
 	unsigned long p, str, u_platform, u_random;
 	unsigned long __user *sp;
 	u8 random[16];
-	int i, n = 0;
+	int ret, n = 0;
 	size_t len;
 
 	p = arch_align_stack(bprm->p);
@@ -134,26 +151,15 @@ static int ukl_create_tables(struct linux_binprm *bprm, unsigned long entry)
 	if (put_user(bprm->argc, sp++))
 		return -EFAULT;
 	str = mm->arg_start;
-	for (i = 0; i < bprm->argc + 1 + bprm->envc; i++) {
-		if (i == bprm->argc) {
-			mm->arg_end = str;
-			mm->env_start = str;
-			if (put_user(0, sp++))
-				return -EFAULT;
-			continue;
-		}
-		if (put_user(str, sp++))
-			return -EFAULT;
-		len = strnlen_user((void __user *)str, MAX_ARG_STRLEN);
-		if (!len || len > MAX_ARG_STRLEN)
-			return -EINVAL;
-		str += len;
-	}
-	if (put_user(0, sp++))
-		return -EFAULT;
+	ret = ukl_put_pointers(&sp, &str, bprm->argc);
+	if (ret)
+		return ret;
+	mm->arg_end = str;
+	mm->env_start = str;
+	ret = ukl_put_pointers(&sp, &str, bprm->envc);
+	if (ret)
+		return ret;
 	mm->env_end = str;
-	if (!bprm->envc)
-		mm->env_start = str;
 
 	if (copy_to_user(sp, auxv, n * sizeof(long)))
 		return -EFAULT;

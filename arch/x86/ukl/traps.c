@@ -2,6 +2,7 @@
 /*
  * Unikernel Linux (UKL): faults and signals of application code.
  */
+#include <linux/processor.h>
 #include <linux/sched.h>
 #include <linux/ukl.h>
 #include <asm/apic.h>
@@ -10,7 +11,6 @@
 #include <asm/smap.h>
 #include <asm/idtentry.h>
 #include <asm/page.h>
-#include <asm/processor.h>
 #include <asm/traps.h>
 
 /*
