@@ -10,20 +10,39 @@
 #include <asm/ukl.h>
 
 /*
- * For the uaccess range checks in getuser.S and putuser.S: if the address
- * in register \addr lies in the application slot, set \dst to \val.
- * Branch-free, so that a mispredicted check cannot let any other kernel
- * address through speculatively. Preserves every register but \dst.
+ * For the uaccess range checks in getuser.S and putuser.S, branch-free, so
+ * that a mispredicted check cannot let any other kernel address through
+ * speculatively, and without touching the stack.
+ *
+ * UKL_SLOT_TEST: set ZF if the address in register \addr lies in the
+ * application slot. Clobbers \tmp.
  */
-.macro UKL_SLOT_CMOV addr:req, dst:req, val:req, tmp:req
+.macro UKL_SLOT_TEST addr:req, tmp:req
 #ifdef CONFIG_UKL
-	push	%\tmp
 	mov	%\addr, %\tmp
 	shr	$UKL_SLOT_SHIFT, %\tmp
 	cmp	$UKL_SLOT_INDEX, %\tmp
-	mov	$\val, %\tmp
-	cmove	%\tmp, %\dst
-	pop	%\tmp
+#endif
+.endm
+
+/* After UKL_SLOT_TEST (flags intact): if ZF, copy \src to \dst. */
+.macro UKL_SLOT_CMOVE src:req, dst:req
+#ifdef CONFIG_UKL
+	cmove	%\src, %\dst
+#endif
+.endm
+
+/*
+ * \dst holds a copy of \addr: make it 0 if \addr lies in the slot, so that
+ * a following sign test lets slot addresses through. Clobbers flags only.
+ */
+.macro UKL_SLOT_UNSIGN addr:req, dst:req
+#ifdef CONFIG_UKL
+	shr	$UKL_SLOT_SHIFT, %\dst
+	sub	$UKL_SLOT_INDEX, %\dst		/* 0 in the slot */
+	neg	%\dst				/* CF = outside the slot */
+	sbb	%\dst, %\dst			/* -1 outside, 0 inside */
+	and	%\addr, %\dst
 #endif
 .endm
 
