@@ -21,8 +21,23 @@ say() { printf '==> %s\n' "$*"; }
 warn() { printf '\nWARNING: %s\n\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
-# Print the installed version of a Debian package, or nothing.
+# Print the installed version of a Debian package, or nothing. A package
+# dpkg has never heard of makes dpkg-query exit 1; that is "not installed",
+# not an error (callers run under set -e and pipefail).
 pkg_version() {
-	dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null |
+	{ dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null || true; } |
 		awk '$1 == "ii" { print $2 }'
 }
+
+# Under set -e a failing command ends the script; say which one, so that
+# the first error is never silent. Only the top-level shell reports (a
+# failure inside $(...) is reported by the command that used it).
+ukl_on_err() { # status line function command
+	[ "$BASH_SUBSHELL" -eq 0 ] || return 0
+	printf 'ERROR: %s:%s (in %s): command failed with status %s: %s\n' \
+		"${0##*/}" "$2" "$3" "$1" "$4" >&2
+}
+if [[ $- == *e* ]]; then
+	set -E
+	trap 'ukl_on_err $? "$LINENO" "${FUNCNAME[0]:-main}" "$BASH_COMMAND"' ERR
+fi
