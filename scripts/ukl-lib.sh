@@ -33,7 +33,8 @@ pkg_version() {
 # the first error is never silent. Only the top-level shell reports (a
 # failure inside $(...) is reported by the command that used it).
 ukl_on_err() { # status line function command
-	[ "$BASH_SUBSHELL" -eq 0 ] || return 0
+	# Only where set -e ends the script (not under a local set +e).
+	[[ $- == *e* ]] && [ "$BASH_SUBSHELL" -eq 0 ] || return 0
 	printf 'ERROR: %s:%s (in %s): command failed with status %s: %s\n' \
 		"${0##*/}" "$2" "$3" "$1" "$4" >&2
 }
