@@ -27,11 +27,19 @@ void ukl_exit_mmap(struct mm_struct *mm);
 bool ukl_mm(struct mm_struct *mm);
 bool ukl_double_fault(struct pt_regs *regs);
 void ukl_signal_regs(struct pt_regs *regs);
+bool ukl_fetch_outside_slot(struct pt_regs *regs, unsigned long error_code,
+			    unsigned long address);
+bool ukl_step_into_entry(struct pt_regs *regs, unsigned long dr6);
+void ukl_switch_mm(struct mm_struct *next);
+ssize_t ukl_show_vulnerability(unsigned int bug, char *buf);
 
-/* Register state of application code: CPL0, RIP in the slot. */
+/*
+ * Register state of application code at CPL0 (asm/ukl.h): RIP in the
+ * slot, or an application stack after a control-flow bug took RIP out.
+ */
 static __always_inline bool ukl_app_regs(struct pt_regs *regs)
 {
-	return ukl_slot_addr(regs->ip) && !(regs->cs & 3);
+	return ukl_app_context(regs->cs, regs->ip, regs->sp);
 }
 
 /* A page fault taken in application code is a user fault. */
@@ -44,6 +52,16 @@ ukl_page_fault_error_code(struct pt_regs *regs, unsigned long error_code)
 }
 
 /*
+ * A machine check in application code is graded as user context (mce
+ * severity looks at the RPL of the CS it records), so that a recoverable
+ * memory error there ends in SIGBUS for the application, not a panic.
+ */
+static __always_inline unsigned long ukl_mce_user_rpl(struct pt_regs *regs)
+{
+	return ukl_app_regs(regs) ? 3 : 0;
+}
+
+/*
  * The application's system calls are "call *__ukl_syscall_ptr(%rip)"
  * (ff 15 disp32), so a restart rewinds 6 bytes instead of SYSCALL's 2.
  */
@@ -53,13 +71,30 @@ static inline unsigned long ukl_syscall_insn_len(struct pt_regs *regs)
 }
 
 /*
- * Application code always runs with RFLAGS.AC set: its stack, heap and
- * mmaps are user pages, which SMAP would otherwise forbid at CPL0.
+ * The last word on every return to user mode, with IRQs off: the only
+ * CPL0 return to user mode is one to application code, RIP in the slot
+ * and RSP on an application stack, with __KERNEL_CS/__KERNEL_DS and
+ * RFLAGS.AC set (its stack, heap and mmaps are user pages, which SMAP
+ * would otherwise forbid at CPL0). Any other CPL0 frame - RIP outside the
+ * slot after a control-flow bug the fault handlers did not end, or
+ * registers ptrace wrote - returns at CPL3 with user selectors, where
+ * the CPU itself refuses kernel-half code and data: the task gets SIGSEGV
+ * on its next instruction there, and never runs non-application code at
+ * CPL0. So the entry code's "RPL 0 means no SWAPGS" stays consistent.
  */
 static __always_inline void ukl_exit_to_app(struct pt_regs *regs)
 {
-	if (ukl_app_regs(regs))
+	if (likely(regs->cs & 3))
+		return;
+	if (ukl_slot_addr(regs->ip) && ukl_app_stack(regs->sp)) {
+		regs->cs = __KERNEL_CS;
+		regs->ss = __KERNEL_DS;
 		regs->flags |= X86_EFLAGS_AC;
+	} else {
+		regs->cs = __USER_CS;
+		regs->ss = __USER_DS;
+		regs->flags &= ~X86_EFLAGS_AC;
+	}
 }
 
 #else /* !CONFIG_UKL */
@@ -89,12 +124,37 @@ ukl_page_fault_error_code(struct pt_regs *regs, unsigned long error_code)
 	return error_code;
 }
 
+static __always_inline unsigned long ukl_mce_user_rpl(struct pt_regs *regs)
+{
+	return 0;
+}
+
 static inline unsigned long ukl_syscall_insn_len(struct pt_regs *regs)
 {
 	return 2;
 }
 
 static __always_inline void ukl_exit_to_app(struct pt_regs *regs) { }
+
+static inline bool ukl_fetch_outside_slot(struct pt_regs *regs,
+					  unsigned long error_code,
+					  unsigned long address)
+{
+	return false;
+}
+
+static inline bool ukl_step_into_entry(struct pt_regs *regs,
+				       unsigned long dr6)
+{
+	return false;
+}
+
+static inline void ukl_switch_mm(struct mm_struct *next) { }
+
+static inline ssize_t ukl_show_vulnerability(unsigned int bug, char *buf)
+{
+	return 0;
+}
 
 #endif /* CONFIG_UKL */
 #endif /* _LINUX_UKL_H */

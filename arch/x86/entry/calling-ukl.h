@@ -6,24 +6,43 @@
  * Application code runs at CPL0 in the application slot (asm/ukl.h) with
  * the kernel's GS base active, its own FS base, the kernel CR3 (UKL
  * excludes PTI) and RFLAGS.AC set. An IRET frame is an "application frame"
- * when its CS has RPL 0 and its RIP lies in the slot; for such frames the
- * entry code does what it does for user mode, minus SWAPGS. Because the
- * test is on the frame itself, the GS state on entry and exit always
- * matches: user frames (RPL 3) SWAPGS, application frames never do.
+ * when its CS has RPL 0 and either its RIP lies in the slot or its RSP is
+ * an application stack (the user half, or the slot). Kernel code never
+ * runs on such a stack with IRQs on or where it can fault, so the stack
+ * test only adds application code whose control-flow bug took RIP out of
+ * the slot (a call through NULL, a smashed return address); it must still
+ * be handled as the application, never as the kernel, whose first push
+ * after CLAC would land on the application stack. For application frames
+ * the entry code does what it does for user mode, minus SWAPGS. Because
+ * the test is on the frame itself, the GS state on entry and exit always
+ * matches: user frames (RPL 3) SWAPGS, application frames never do. C
+ * code decides the same way (ukl_app_context() in asm/ukl.h), and on the
+ * way out ukl_exit_to_app() leaves RPL 0 only on frames with RIP in the
+ * slot.
  */
 #include <asm/ukl_asm.h>
 
 /*
  * Jump to \label unless the IRET frame whose RIP is at \rip(%rsp) is an
- * application frame. Clobbers flags only.
+ * application frame. Clobbers flags only. Kernel frames (the common case
+ * here) pay six compares: RIP, then RSP, outside the slot and the user
+ * half.
  */
 .macro UKL_JUMP_IF_NOT_APP_FRAME rip:req, label:req
-	testb	$3, \rip+8(%rsp)
+	testb	$3, \rip+8(%rsp)			/* CS: RPL 3 is user */
 	jnz	\label
-	cmpl	$UKL_SLOT_HIGH_FIRST, \rip+4(%rsp)
-	jb	\label
+	cmpl	$UKL_SLOT_HIGH_FIRST, \rip+4(%rsp)	/* RIP in the slot? */
+	jb	.Lukl_sp_\@
 	cmpl	$UKL_SLOT_HIGH_LAST, \rip+4(%rsp)
+	jbe	.Lukl_app_\@
+.Lukl_sp_\@:
+	cmpl	$UKL_USER_HIGH_LAST, \rip+28(%rsp)	/* RSP in the user half? */
+	jbe	.Lukl_app_\@
+	cmpl	$UKL_SLOT_HIGH_FIRST, \rip+28(%rsp)	/* RSP in the slot? */
+	jb	\label
+	cmpl	$UKL_SLOT_HIGH_LAST, \rip+28(%rsp)
 	ja	\label
+.Lukl_app_\@:
 .endm
 
 /* Jump to \label if the IRET frame at \rip(%rsp) is an application frame. */
@@ -46,10 +65,16 @@
  * %rax is kept in tss.sp2 meanwhile, the scratch slot entry_SYSCALL_64
  * uses: IRQs are off (interrupt gate) and nothing in between can nest a
  * SYSCALL or another user of it. GS is the kernel's.
+ *
+ * A user frame (RPL 3, GS not yet swapped) must not reach the first
+ * GS-relative access even speculatively, by a mispredicted frame test:
+ * fence as the kernel-entry path of error_entry does against the same
+ * SWAPGS speculation (CVE-2019-1125).
  */
 .macro UKL_IDTENTRY_FROM_APP vector:req, has_error_code:req
 #ifdef CONFIG_UKL
 	UKL_JUMP_IF_NOT_APP_FRAME \has_error_code*8, .Lukl_not_app_\@
+	FENCE_SWAPGS_KERNEL_ENTRY
 	movq	%rax, PER_CPU_VAR(cpu_tss_rw + TSS_sp2)
 	movq	%rsp, %rax
 	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
@@ -93,12 +118,15 @@
 /*
  * On the return-to-user path, after the user-mode exit work and POP_REGS,
  * with the IRET frame at (%rsp): return to application code without
- * SWAPGS. A CPL0 to CPL0 IRETQ pops SS:RSP too, so it writes nothing to
- * the application stack.
+ * SWAPGS. The exit work (ukl_exit_to_app()) left RPL 0 only on frames with
+ * RIP in the slot, RSP on an application stack and kernel selectors, so
+ * RPL 0 alone decides here. A CPL0 to CPL0 IRETQ pops SS:RSP too, so it
+ * writes nothing to the application stack, and it cannot fault.
  */
 .macro UKL_IRET_TO_APP
 #ifdef CONFIG_UKL
-	UKL_JUMP_IF_NOT_APP_FRAME 0, .Lukl_not_app_\@
+	testb	$3, 8(%rsp)
+	jnz	.Lukl_not_app_\@
 	CLEAR_CPU_BUFFERS
 	iretq
 .Lukl_not_app_\@:

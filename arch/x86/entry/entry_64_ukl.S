@@ -35,28 +35,22 @@
 .section .entry.text, "ax"
 
 /*
- * On entry: CPL0, the kernel's GS base (the application never switches
- * it), kernel CR3 (UKL excludes PTI), IRQs off, AC set; %rsp is the
- * application stack with the application's RFLAGS at 0(%rsp) and the
- * return address at 8(%rsp). %rax holds the system call number, %rdi,
- * %rsi, %rdx, %r10, %r8 and %r9 the arguments; %rcx and %r11 are clobbered
- * by the system call ABI, as with SYSCALL.
+ * On entry, as after SYSCALL: CPL0, the kernel's GS base (the application
+ * never switches it), kernel CR3 (UKL excludes PTI), IRQs off, AC set;
+ * %rsp is the application's as before its call, %rcx the return address
+ * and %r11 the application's RFLAGS. %rax holds the system call number,
+ * %rdi, %rsi, %rdx, %r10, %r8 and %r9 the arguments. Nothing here touches
+ * the application stack: kernel text never runs where an event could
+ * find it on one (calling-ukl.h).
  */
 SYM_CODE_START(ukl_entry_from_app)
 	UNWIND_HINT_ENTRY
 	ENDBR
 
-	/*
-	 * Still on the application stack, with AC set: take RFLAGS and the
-	 * return address off it, which leaves %rsp as it was before the
-	 * call (the toolchain ABI), and stash that in tss.sp2 as
-	 * entry_SYSCALL_64 does.
-	 */
-	popq	%r11
-	popq	%rcx
+	/* Stash the application %rsp in tss.sp2, as entry_SYSCALL_64 does. */
 	movq	%rsp, PER_CPU_VAR(cpu_tss_rw + TSS_sp2)
 
-	/* Done with application memory: SMAP protects the kernel again. */
+	/* SMAP protects the kernel again. */
 	ASM_CLAC
 	movq	PER_CPU_VAR(pcpu_hot + X86_top_of_stack), %rsp
 
@@ -88,3 +82,13 @@ SYM_CODE_START(ukl_entry_from_app)
 	 */
 	jmp	swapgs_restore_regs_and_return_to_usermode
 SYM_CODE_END(ukl_entry_from_app)
+
+/*
+ * Where the trampoline's single-step trap arrives (slot_entry.S). Weak:
+ * without an application image there is no trampoline, and 0 is never an
+ * application RIP.
+ */
+	.section .rodata, "a"
+	.balign 8
+	.weak	ukl_syscall_entry_step
+SYM_DATA(ukl_entry_step_ip, .quad ukl_syscall_entry_step)

@@ -53,6 +53,9 @@ struct file *ukl_open_exec(int fd, struct filename *filename)
 	 */
 	if (!capable(CAP_SYS_RAWIO))
 		return ERR_PTR(-EPERM);
+	err = ukl_check_mitigations();
+	if (err)
+		return ERR_PTR(err);
 
 	/* As do_open_execat(): alloc_bprm()'s error path undoes this. */
 	err = exe_file_deny_write_access(ukl_file);
@@ -193,6 +196,10 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 	ret = ukl_map_image(mm);
 	if (ret)
 		return ret;
+	/* The mm was switched to before the slot was mapped: catch up. */
+	preempt_disable();
+	ukl_switch_mm(mm);
+	preempt_enable();
 	set_binfmt(&ukl_format);
 
 	mm->start_code = UKL_SLOT_BASE;

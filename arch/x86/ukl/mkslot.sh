@@ -23,6 +23,8 @@ set -eu
 
 app=$1 entry=$2 out=$3 lds=$4
 slot_base=0xfffffe8000000000
+slot_guard_gib=256
+slot_guard_end=0x4000000000	# slot size (512 GiB) minus the guard
 load_offset=0xffffffff80000000	# __START_KERNEL_map (LOAD_OFFSET)
 OBJCOPY=${OBJCOPY:-objcopy}
 READELF=${READELF:-readelf}
@@ -173,4 +175,10 @@ ehdr() {
 	echo "	__ukl_off_file_end = ABSOLUTE(__ukl_slot_file_end - $slot_base);"
 	echo "	__ukl_off_end = ABSOLUTE(__ukl_slot_end - $slot_base);"
 	echo "	__ukl_tmpl_end = ALIGN(__ukl_tmpl_start + (__ukl_slot_file_end - $slot_base), 4096);"
+	# The end of the slot stays unmapped: a masked user access that
+	# starts in the slot (mask_user_address() lets the whole slot
+	# through, whatever the size) runs into unmapped slot pages long
+	# before it could reach the next PGD entry, as one starting below
+	# USER_PTR_MAX runs into the non-canonical hole.
+	echo "	ASSERT(__ukl_slot_end <= $slot_base + $slot_guard_end, \"UKL application image too large: the slot's last $slot_guard_gib GiB must stay unmapped\")"
 } > "$lds"

@@ -13,13 +13,21 @@
  * mm has nothing there.
  *
  * The slot is not a VMA: GUP, /proc/pid/maps and core dumps do not see
- * it. Locking: exec maps into a fresh mm that nothing else uses; fork runs
- * with both mms write-locked; exit runs when the mm has no users.
+ * it. Its private pages are anonymous memory of the mm all the same:
+ * MM_ANONPAGES counts them, so RSS and the OOM killer's badness include
+ * them. Locking: exec maps into a fresh mm that nothing else uses; fork
+ * runs with both mms write-locked; exit runs when the mm has no users.
+ * Exec and fork may copy many pages (a large .bss): both reschedule and
+ * give up on a fatal signal as they go, as dup_mmap() does per VMA.
  */
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/ukl.h>
+#include <linux/percpu.h>
+#include <linux/sched/signal.h>
+#include <asm/msr.h>
+#include <asm/set_memory.h>
 #include <asm/tlb.h>
 #include <asm/tlbflush.h>
 
@@ -54,6 +62,36 @@ static p4d_t *ukl_slot_p4d(struct mm_struct *mm)
 bool ukl_mm(struct mm_struct *mm)
 {
 	return mm && !p4d_none(*ukl_slot_p4d(mm));
+}
+
+/*
+ * EFER.SCE is clear on a CPU while an application mm is loaded there, so
+ * that a SYSCALL instruction at CPL0 (a program built with the audit off,
+ * a stray jump) raises #UD - SIGILL for the application - instead of
+ * entering entry_SYSCALL_64, whose SWAPGS would load the application's
+ * user GS base. Nothing needs SYSCALL meanwhile: the application's system
+ * calls are function calls, the kernel never issues one, and SYSRET only
+ * returns from one. The MSR is written only when a CPU switches between
+ * an application mm and any other; ordinary processes never see SCE
+ * clear. A CPU coming back from suspend or hotplug restores EFER with SCE
+ * set and catches up at its next mm switch.
+ */
+static DEFINE_PER_CPU(bool, ukl_syscall_off);
+
+void ukl_switch_mm(struct mm_struct *next)
+{
+	bool off = ukl_mm(next);
+	u64 efer;
+
+	if (likely(this_cpu_read(ukl_syscall_off) == off))
+		return;
+	rdmsrl(MSR_EFER, efer);
+	if (off)
+		efer &= ~EFER_SCE;
+	else
+		efer |= EFER_SCE;
+	wrmsrl(MSR_EFER, efer);
+	this_cpu_write(ukl_syscall_off, off);
 }
 
 /* The PTE of @va in @mm, locked, without allocating page tables. */
@@ -99,6 +137,37 @@ static struct page *ukl_alloc_private(const void *src, size_t len)
 	return page;
 }
 
+/*
+ * The template pages are the application's text and read-only data in
+ * every application mm, and the source of every copy of its data. They
+ * sit in the kernel image among read-write data: make them read-only and
+ * non-executable in the kernel image mapping (change_page_attr() updates
+ * the direct map alias with it), so that no kernel write, stray or
+ * deliberate, can change what the next application runs. Nothing writes
+ * them after boot.
+ */
+static int __init ukl_protect_template(void)
+{
+	unsigned long start = (unsigned long)__ukl_tmpl_start;
+	int pages = PAGE_ALIGN(ukl_off(file_end)) >> PAGE_SHIFT;
+
+	if (!pages)
+		return 0;
+	if (set_memory_ro(start, pages) || set_memory_nx(start, pages))
+		pr_err("UKL: cannot make the application template read-only\n");
+	return 0;
+}
+late_initcall(ukl_protect_template);
+
+/* Between two pages of a long copy: reschedule, stop for a fatal signal. */
+static int ukl_copy_point(void)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	cond_resched();
+	return 0;
+}
+
 /* Map the whole image into @mm (exec). On error, ukl_exit_mmap() cleans up. */
 int ukl_map_image(struct mm_struct *mm)
 {
@@ -109,6 +178,9 @@ int ukl_map_image(struct mm_struct *mm)
 		struct page *page;
 		int ret;
 
+		ret = ukl_copy_point();
+		if (ret)
+			return ret;
 		if (!ukl_private_page(off)) {
 			pfn = PHYS_PFN(__pa_symbol(__ukl_tmpl_start) + off);
 		} else {
@@ -127,6 +199,8 @@ int ukl_map_image(struct mm_struct *mm)
 				__free_page(pfn_to_page(pfn));
 			return ret;
 		}
+		if (ukl_private_page(off))
+			inc_mm_counter(mm, MM_ANONPAGES);
 	}
 	return 0;
 }
@@ -145,6 +219,9 @@ int ukl_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 		pte_t *ptep, pte;
 		int ret;
 
+		ret = ukl_copy_point();
+		if (ret)
+			return ret;
 		ptep = ukl_lookup_pte(oldmm, UKL_SLOT_BASE + off, &ptl);
 		if (!ptep)
 			continue;
@@ -166,6 +243,8 @@ int ukl_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 				__free_page(pte_page(pte));
 			return ret;
 		}
+		if (ukl_private_page(off))
+			inc_mm_counter(mm, MM_ANONPAGES);
 	}
 	return 0;
 }
@@ -176,6 +255,7 @@ void ukl_exit_mmap(struct mm_struct *mm)
 	unsigned long off, start = UKL_SLOT_BASE, end = start + UKL_SLOT_SIZE;
 	struct mmu_gather tlb;
 	struct page *page, *tmp;
+	long freed = 0;
 	LIST_HEAD(pages);
 
 	if (!ukl_mm(mm))
@@ -190,9 +270,13 @@ void ukl_exit_mmap(struct mm_struct *mm)
 			continue;
 		pte = ptep_get_and_clear(mm, start + off, ptep);
 		pte_unmap_unlock(ptep, ptl);
-		if (!pte_none(pte) && ukl_private_page(off))
+		if (!pte_none(pte) && ukl_private_page(off)) {
 			list_add(&pte_page(pte)->lru, &pages);
+			freed++;
+		}
+		cond_resched();
 	}
+	add_mm_counter(mm, MM_ANONPAGES, -freed);
 	/* No CPU may still reach a private page through a stale TLB entry. */
 	flush_tlb_mm(mm);
 	list_for_each_entry_safe(page, tmp, &pages, lru)

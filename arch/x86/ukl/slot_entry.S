@@ -4,12 +4,21 @@
  * application image (mkslot.sh) so that it runs from the application slot.
  *
  * The application's glibc calls it with "call *__ukl_syscall_ptr(%rip)",
- * with IRQs on and %rsp on the application stack. As long as IRQs are on,
- * RIP must stay in the slot: that is how the IDT entry code tells an
- * application frame (calling-ukl.h). So save RFLAGS, switch IRQs off,
- * single-stepping and DF off and keep AC on in one POPFQ, and only then
- * leave for the kernel text (entry_64_ukl.S). Not built with objtool: this
- * is application code, outside vmlinux.o.
+ * with IRQs on and %rsp on the application stack. Everything that touches
+ * the application stack happens here, in the slot, as application code:
+ * take RFLAGS into %r11 and the return address into %rcx (the registers
+ * SYSCALL uses), which leaves %rsp as it was before the call; then switch
+ * IRQs, single-stepping and DF off and keep AC on in one POPFQ (its push
+ * goes to the word the return address just left), and only then leave for
+ * the kernel text (entry_64_ukl.S), which never touches the application
+ * stack. Not built with objtool: this is application code, outside
+ * vmlinux.o.
+ *
+ * A debugger single-stepping here sees ordinary application instructions
+ * up to the POPFQ. The single-step trap after the POPFQ (TF was set when
+ * it began) arrives at ukl_syscall_entry_step with IRQs off; the kernel
+ * drops it (ukl_step_into_entry()), as SYSCALL masks TF, and the system
+ * call's exit reports the step as it does for SYSCALL.
  */
 #include <linux/linkage.h>
 #include <asm/processor-flags.h>
@@ -17,8 +26,11 @@
 	.section .text.ukl_entry, "ax"
 SYM_CODE_START(ukl_syscall_entry)
 	pushfq
+	popq	%r11
+	popq	%rcx
 	pushq	$(X86_EFLAGS_FIXED | X86_EFLAGS_AC)
 	popfq
+SYM_INNER_LABEL(ukl_syscall_entry_step, SYM_L_GLOBAL)
 	jmp	*ukl_entry_ptr(%rip)
 SYM_CODE_END(ukl_syscall_entry)
 

@@ -2,6 +2,7 @@
 /*
  * Unikernel Linux (UKL): faults and signals of application code.
  */
+#include <linux/entry-common.h>
 #include <linux/processor.h>
 #include <linux/sched.h>
 #include <linux/ukl.h>
@@ -12,6 +13,8 @@
 #include <asm/idtentry.h>
 #include <asm/page.h>
 #include <asm/traps.h>
+#include <asm/debugreg.h>
+#include <asm/special_insns.h>
 
 /*
  * An event in application code is delivered on the application stack
@@ -23,12 +26,19 @@
  * is empty while the application runs) and return from #DF straight into
  * the #PF entry, as the espfix64 fixup above does for #GP. CR2 holds the
  * address the delivery failed on, so the #PF handler extends or populates
- * the stack, or sends SIGSEGV for an overflow. The application then
- * re-executes the instruction.
+ * the stack, or sends SIGSEGV for an overflow (also of a stack placed in
+ * the slot, which runs into read-only or unmapped slot pages). The
+ * application then re-executes the instruction.
  *
  * The same happens when an interrupt's frame still fit on the application
  * stack but the vector its entry stub pushes did not: then RIP is in the
  * stub and the application's frame is at RSP.
+ *
+ * If a control-flow bug took the application's RIP out of the slot, the
+ * event whose delivery failed is beside the point: the application is
+ * executing what is not its code. Report the #PF of fetching it instead
+ * (CR2 = RIP), which ends in SIGSEGV (ukl_fetch_outside_slot() for the
+ * user half, the kernel-address path otherwise), as at CPL3.
  *
  * If the event whose delivery failed was an external interrupt, the CPU
  * had already accepted it: its in-service bit is set and its handler never
@@ -36,23 +46,20 @@
  * that interrupt and raise it again; it is taken once the #PF handler
  * enables IRQs. Exceptions need nothing: re-execution raises them again.
  *
- * When the application jumps to a user-half address, SMEP refuses the
- * fetch at CPL0 and the #PF cannot be pushed on the application stack
- * either. That is not a stack problem, so it becomes a #GP at the start of
- * the slot, which the #GP handler turns into SIGSEGV.
- *
- * A double fault anywhere else is reported as before.
+ * A double fault anywhere else - kernel context, or an application stack
+ * pointer aimed at the kernel half, whose pushes cannot be contained - is
+ * reported as before.
  */
 noinstr bool ukl_double_fault(struct pt_regs *regs)
 {
 	unsigned long stubs = (unsigned long)irq_entries_start;
 	unsigned long ip = regs->ip, cs = regs->cs, flags = regs->flags;
 	unsigned long sp = regs->sp, ss = regs->ss;
+	irqentry_state_t irq_state;
 	struct pt_regs *fake;
-	bool bad_jump = false;
 
-	/* Application context: CPL0 on a user-half stack. */
-	if ((cs & 3) || sp >= TASK_SIZE_MAX)
+	/* Application context: CPL0 on an application stack. */
+	if (cs != __KERNEL_CS || !ukl_app_stack(sp))
 		return false;
 
 	if (regs->ip - stubs < (NR_VECTORS - FIRST_EXTERNAL_VECTOR) * IDT_ALIGN) {
@@ -66,13 +73,7 @@ noinstr bool ukl_double_fault(struct pt_regs *regs)
 		sp = hw[3];
 		ss = hw[4];
 		clac();
-		if (!ukl_slot_addr(ip) || (cs & 3))
-			return false;
-	} else if (!ukl_slot_addr(ip)) {
-		instrumentation_begin();
-		bad_jump = ip < TASK_SIZE_MAX && ukl_mm(current->mm);
-		instrumentation_end();
-		if (!bad_jump)
+		if (cs != __KERNEL_CS || !ukl_app_stack(sp))
 			return false;
 	}
 
@@ -81,19 +82,23 @@ noinstr bool ukl_double_fault(struct pt_regs *regs)
 	fake->sp = sp;
 	fake->flags = flags;
 	fake->cs = cs;
-	if (!bad_jump) {
-		fake->ip = ip;
+	fake->ip = ip;
+	if (ukl_slot_addr(ip)) {
 		fake->orig_ax = X86_PF_WRITE;	/* the #PF error code */
-		regs->ip = (unsigned long)asm_exc_page_fault;
 	} else {
-		fake->ip = UKL_SLOT_BASE;
-		fake->orig_ax = 0;		/* the #GP error code */
-		regs->ip = (unsigned long)asm_exc_general_protection;
+		fake->orig_ax = X86_PF_INSTR;
+		native_write_cr2(ip);
 	}
+	regs->ip = (unsigned long)asm_exc_page_fault;
 	regs->cs = __KERNEL_CS;
 	regs->sp = (unsigned long)&fake->orig_ax;
 	regs->flags &= ~X86_EFLAGS_IF;
 
+	/*
+	 * The rest is instrumentable and runs in the #DF's NMI-like
+	 * context: enter it properly, as exc_double_fault() would.
+	 */
+	irq_state = irqentry_nmi_enter(regs);
 	instrumentation_begin();
 	if (boot_cpu_has(X86_FEATURE_APIC) && !apic_is_disabled) {
 		int i;
@@ -109,17 +114,55 @@ noinstr bool ukl_double_fault(struct pt_regs *regs)
 		}
 	}
 	instrumentation_end();
+	irqentry_nmi_exit(regs, irq_state);
 	return true;
 }
 
 /*
- * Signal delivery and sigreturn into application code (decided by the mm
- * and the new RIP, never by a selector from the signal frame) run it at
- * CPL0, like every return to the application.
+ * An instruction fetch from the user half by application context: at CPL0
+ * SMEP refuses it, whatever the VMA allows, and handling it as an ordinary
+ * user fault would find nothing to fix and re-execute it forever. The
+ * application runs only its own code, from the slot; anything else - a
+ * call through NULL, into a PROT_EXEC mapping, to an unmapped low address
+ * - is a bad area, hence SIGSEGV, as the same jump at CPL3 to an unmapped
+ * address gives.
+ */
+bool ukl_fetch_outside_slot(struct pt_regs *regs, unsigned long error_code,
+			    unsigned long address)
+{
+	return (error_code & X86_PF_INSTR) && ukl_app_regs(regs) &&
+	       !ukl_slot_addr(address);
+}
+
+/*
+ * The single-step trap after the trampoline's POPFQ (slot_entry.S): TF was
+ * set when the POPFQ began, which cleared it. Like SYSCALL masking TF, the
+ * step into the system call is not a step the debugger sees: the system
+ * call's exit reports it (TF is back in the application's RFLAGS, and
+ * ptrace's syscall-exit trap reports a single-step), and letting it
+ * through would stop the tracee with IRQs off one instruction before
+ * kernel text.
+ */
+extern const unsigned long ukl_entry_step_ip;
+
+bool ukl_step_into_entry(struct pt_regs *regs, unsigned long dr6)
+{
+	return (dr6 & DR_STEP) && !(dr6 & DR_TRAP_BITS) &&
+	       ukl_entry_step_ip && regs->ip == ukl_entry_step_ip &&
+	       ukl_app_regs(regs) && !(regs->flags & X86_EFLAGS_TF);
+}
+
+/*
+ * Signal delivery and sigreturn into application code (decided by the mm,
+ * the new RIP and the new RSP, never by a selector from the signal frame)
+ * run it at CPL0, like every return to the application. Anything else
+ * keeps the user selectors sigreturn forced: a corrupt ucontext (RSP in
+ * the kernel half, non-canonical) resumes at CPL3 and faults there.
  */
 void ukl_signal_regs(struct pt_regs *regs)
 {
-	if (ukl_slot_addr(regs->ip) && ukl_mm(current->mm)) {
+	if (ukl_slot_addr(regs->ip) && ukl_app_stack(regs->sp) &&
+	    ukl_mm(current->mm)) {
 		regs->csx = __KERNEL_CS;
 		regs->ssx = __KERNEL_DS;
 		regs->flags |= X86_EFLAGS_AC;

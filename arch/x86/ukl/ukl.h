@@ -24,5 +24,6 @@ extern const char __ukl_off_file_end[], __ukl_off_end[];
 #define ukl_off(name)	((unsigned long)__ukl_off_##name)
 
 int ukl_map_image(struct mm_struct *mm);
+int ukl_check_mitigations(void);
 
 #endif /* _ARCH_X86_UKL_UKL_H */

@@ -13,6 +13,7 @@
 #define _ASM_X86_UKL_H
 
 #include <linux/const.h>
+#include <asm/segment.h>
 
 #define UKL_SLOT_BASE		_AC(0xfffffe8000000000, UL)
 #define UKL_SLOT_SHIFT		39
@@ -26,12 +27,45 @@
 /* The slot's index in units of its size: addr >> UKL_SLOT_SHIFT. */
 #define UKL_SLOT_INDEX		0x1fffffd
 
+/*
+ * Upper 32 bits of the last address of the user half with 4-level paging
+ * (UKL excludes 5-level paging): an application stack lies below 1 << 47
+ * or in the slot.
+ */
+#define UKL_USER_HIGH_LAST	0x00007fff
+
 #ifndef __ASSEMBLY__
 
 /* True if @addr lies in the application slot (never with CONFIG_UKL=n). */
 static __always_inline bool ukl_slot_addr(unsigned long addr)
 {
 	return IS_ENABLED(CONFIG_UKL) && addr - UKL_SLOT_BASE < UKL_SLOT_SIZE;
+}
+
+/*
+ * True if @sp can be the stack pointer of application code: the canonical
+ * user half, or the slot (a stack in .bss). Kernel code never runs on
+ * such a stack, so a CPL0 context with one is application context, even
+ * when a control-flow bug took its RIP out of the slot.
+ */
+static __always_inline bool ukl_app_stack(unsigned long sp)
+{
+	return IS_ENABLED(CONFIG_UKL) &&
+	       ((sp >> 32) <= UKL_USER_HIGH_LAST || ukl_slot_addr(sp));
+}
+
+/*
+ * True if a CPL0 register state (@cs, @ip, @sp) is the application's: the
+ * honest __KERNEL_CS (never a zeroed pt_regs) and either RIP in the slot
+ * or an application stack. This is what the entry code tests on every
+ * CPL0 frame (calling-ukl.h), so C code must decide the same way.
+ */
+static __always_inline bool ukl_app_context(unsigned long cs,
+					    unsigned long ip,
+					    unsigned long sp)
+{
+	return IS_ENABLED(CONFIG_UKL) && cs == __KERNEL_CS &&
+	       (ukl_slot_addr(ip) || ukl_app_stack(sp));
 }
 
 /*
@@ -50,7 +84,12 @@ static __always_inline bool ukl_slot_range(unsigned long addr,
 /*
  * mask_user_address() for the application slot: @masked is @ptr clamped
  * to the user range; give @ptr back instead if it lies in the slot.
- * Branch-free, as the masking it extends.
+ * Branch-free, as the masking it extends. Like that masking, it does not
+ * look at the access size: it relies on the accesses being dense, so that
+ * one that starts in the slot faults on unmapped slot pages before it can
+ * leave the slot. The image ends at least 256 GiB below the slot's end
+ * (a link-time assertion in arch/x86/ukl/mkslot.sh) and nothing else is
+ * mapped there, as the non-canonical hole does it above USER_PTR_MAX.
  */
 static __always_inline unsigned long ukl_unmask_slot(unsigned long ptr,
 						     unsigned long masked)

@@ -10,5 +10,6 @@ int ukl_basic_main(int argc, char **argv);
 int ukl_proc_main(int argc, char **argv);
 int ukl_errno_main(int argc, char **argv);
 int ukl_fresh_main(int argc, char **argv);
+int ukl_fault_main(int argc, char **argv);
 
 #endif

@@ -22,6 +22,8 @@ int main(int argc, char **argv)
 		return ukl_errno_main(argc, argv);
 	if (!strcmp(test, "fresh"))
 		return ukl_fresh_main(argc, argv);
+	if (!strcmp(test, "fault"))
+		return ukl_fault_main(argc, argv);
 	if (!strcmp(test, "segv")) {
 		/* Die of SIGSEGV with no handler: the runner must see it. */
 		int *p = NULL;
@@ -38,7 +40,7 @@ int main(int argc, char **argv)
 		 */
 		asm volatile("mov %0, %%rsp\n\tud2" : : "r" (0xffffc88000001000UL));
 	}
-	fprintf(stderr, "UKL_TEST=%s: no such test program (basic, proc, errno, fresh, segv)\n",
-		test);
+	fprintf(stderr, "UKL_TEST=%s: no such test program\n", test);
+	fprintf(stderr, "(basic, proc, errno, fault, fresh, segv)\n");
 	return 2;
 }
