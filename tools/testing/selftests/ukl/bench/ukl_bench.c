@@ -177,6 +177,48 @@ static inline void touch_byte(char *p)
 	asm volatile("" : : "r" (p) : "memory");
 }
 
+/*
+ * Markers for the instruction-class plugin that make bench loads into QEMU
+ * (qemu-plugin/ukl_cycles.c): 16-bit exchanges of a register with itself,
+ * which change nothing and cost one instruction on every kernel, in ring 3
+ * and ring 0 alike.  Each timed operation runs in a window between a start
+ * and a stop marker, inside its clock_gettime() pair; the timer calibration
+ * has an empty window, so that the markers are subtracted with the timer.
+ * Slot A and B windows collect two rows timed in the same loop; report()
+ * ends a row, and the first timed iteration clears what warm-up collected.
+ */
+#define UKL_MARKER(modrm) \
+	asm volatile(".byte 0x66, 0x87, " #modrm ::: "memory")
+
+static inline void mark_start_a(void)
+{
+	UKL_MARKER(0xdb);	/* xchg %bx,%bx */
+}
+
+static inline void mark_start_b(void)
+{
+	UKL_MARKER(0xed);	/* xchg %bp,%bp */
+}
+
+static inline void mark_stop(void)
+{
+	UKL_MARKER(0xc9);	/* xchg %cx,%cx */
+}
+
+static inline void mark_reset(void)
+{
+	UKL_MARKER(0xf6);	/* xchg %si,%si */
+}
+
+/* End the row whose samples are in @s (slot B for samp_b). */
+static inline void mark_end(const __u64 *s)
+{
+	if (s == samp_b)
+		UKL_MARKER(0xff);	/* xchg %di,%di */
+	else
+		UKL_MARKER(0xd2);	/* xchg %dx,%dx */
+}
+
 static inline __u64 now_ns(void)
 {
 	struct timespec ts;
@@ -227,15 +269,28 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sort @n samples and print the row. */
-static void report(enum family fam, const char *name, long size, __u64 *s, long n)
+/*
+ * Sort @n samples and print the row; @ops > 1 says that each window of
+ * the row timed a batch of @ops operations.
+ */
+static void report_ops(enum family fam, const char *name, long size, __u64 *s,
+		       long n, int ops)
 {
 	long p99 = (99 * n + 99) / 100 - 1;
 
+	mark_end(s);
 	qsort(s, n, sizeof(*s), cmp_u64);
-	printf("ROW family=%s name=%s size=%ld iters=%ld median=%llu p99=%llu min=%llu\n",
+	printf("ROW family=%s name=%s size=%ld iters=%ld median=%llu p99=%llu min=%llu",
 	       family_names[fam], name, size, n, s[(n - 1) / 2], s[p99], s[0]);
+	if (ops > 1)
+		printf(" ops=%d", ops);
+	printf("\n");
 	fflush(stdout);
+}
+
+static void report(enum family fam, const char *name, long size, __u64 *s, long n)
+{
+	report_ops(fam, name, size, s, n, 1);
 }
 
 static void samples_init(long n)
@@ -309,6 +364,8 @@ static void calibrate_timer(void)
 
 	for (i = -CALIB_ITERS / 10; i < CALIB_ITERS; i++) {
 		t0 = now_ns();
+		mark_start_a();
+		mark_stop();
 		t1 = now_ns();
 		if (i >= 0)
 			samp_a[i] = t1 - t0;
@@ -326,27 +383,37 @@ static void bench_floor(void)
 	int j;
 
 	for (i = -w; i < n; i++) {
+		if (!i)
+			mark_reset();
 		t0 = now_ns();
+		mark_start_a();
 		for (j = 0; j < BATCH; j++)
 			barrier();
+		mark_stop();
 		t1 = now_ns();
 		if (i >= 0)
 			samp_a[i] = net_per(t0, t1, BATCH);
 	}
-	report(FAM_FLOOR, "empty_loop", 0, samp_a, n);
+	report_ops(FAM_FLOOR, "empty_loop", 0, samp_a, n, BATCH);
 
 	for (i = -w; i < n; i++) {
+		if (!i)
+			mark_reset();
 		t0 = now_ns();
+		mark_start_a();
 		for (j = 0; j < BATCH; j++)
 			empty_func();
+		mark_stop();
 		t1 = now_ns();
 		if (i >= 0)
 			samp_a[i] = net_per(t0, t1, BATCH);
 	}
-	report(FAM_FLOOR, "func_call", 0, samp_a, n);
+	report_ops(FAM_FLOOR, "func_call", 0, samp_a, n, BATCH);
 
 	/* Raw cost of a pair, the one row nothing is subtracted from. */
 	for (i = -w; i < n; i++) {
+		if (!i)
+			mark_reset();
 		t0 = now_ns();
 		t1 = now_ns();
 		if (i >= 0)
@@ -368,8 +435,12 @@ static void bench_syscall(void)
 	long i;
 
 	for (i = -w; i < n; i++) {
+		if (!i)
+			mark_reset();
 		t0 = now_ns();
+		mark_start_a();
 		syscall(SYS_getppid);
+		mark_stop();
 		t1 = now_ns();
 		if (i >= 0)
 			samp_a[i] = net(t0, t1);
@@ -377,9 +448,13 @@ static void bench_syscall(void)
 	report(FAM_SYSCALL, "getppid", 0, samp_a, n);
 
 	for (i = -w; i < n; i++) {
+		if (!i)
+			mark_reset();
 		t0 = now_ns();
+		mark_start_a();
 		if (clock_gettime(CLOCK_MONOTONIC, &ts))
 			fail("clock_gettime");
+		mark_stop();
 		t1 = now_ns();
 		if (i >= 0)
 			samp_a[i] = net(t0, t1);
@@ -408,12 +483,18 @@ static void bench_pipe(void)
 	for (k = 0; k < ARRAY_SIZE(xfer_sizes); k++) {
 		sz = xfer_sizes[k];
 		for (i = -w; i < n; i++) {
+			if (!i)
+				mark_reset();
 			t0 = now_ns();
+			mark_start_a();
 			wr = write(fds[1], tx_buf, sz);
+			mark_stop();
 			t1 = now_ns();
 			check_xfer("pipe_write", wr, sz);
 			t2 = now_ns();
+			mark_start_b();
 			rd = read_full(fds[0], rx_buf, sz);
+			mark_stop();
 			t3 = now_ns();
 			check_xfer("pipe_read", rd, sz);
 			if (i >= 0) {
@@ -456,12 +537,18 @@ static void bench_tmpfs(void)
 	for (k = 0; k < ARRAY_SIZE(xfer_sizes); k++) {
 		sz = xfer_sizes[k];
 		for (i = -w; i < n; i++) {
+			if (!i)
+				mark_reset();
 			t0 = now_ns();
+			mark_start_a();
 			wr = pwrite(fd, tx_buf, sz, 0);
+			mark_stop();
 			t1 = now_ns();
 			check_xfer("tmpfs_write", wr, sz);
 			t2 = now_ns();
+			mark_start_b();
 			rd = pread(fd, rx_buf, sz, 0);
+			mark_stop();
 			t3 = now_ns();
 			check_xfer("tmpfs_read", rd, sz);
 			if (i >= 0) {
@@ -517,13 +604,19 @@ static void bench_udp(void)
 	for (k = 0; k < ARRAY_SIZE(xfer_sizes); k++) {
 		sz = xfer_sizes[k];
 		for (i = -w; i < n; i++) {
+			if (!i)
+				mark_reset();
 			from_len = sizeof(from);
 			t0 = now_ns();
+			mark_start_a();
 			wr = sendto(tx, tx_buf, sz, 0, (struct sockaddr *)&dst, sizeof(dst));
+			mark_stop();
 			t1 = now_ns();
 			check_xfer("udp_sendto", wr, sz);
 			t2 = now_ns();
+			mark_start_b();
 			rd = recvfrom(rx, rx_buf, sz, 0, (struct sockaddr *)&from, &from_len);
+			mark_stop();
 			t3 = now_ns();
 			check_xfer("udp_recvfrom", rd, sz);
 			if (i >= 0) {
@@ -575,12 +668,18 @@ static void bench_tcp(void)
 	for (k = 0; k < ARRAY_SIZE(xfer_sizes); k++) {
 		sz = xfer_sizes[k];
 		for (i = -w; i < n; i++) {
+			if (!i)
+				mark_reset();
 			t0 = now_ns();
+			mark_start_a();
 			wr = send_full(cfd, tx_buf, sz);
+			mark_stop();
 			t1 = now_ns();
 			check_xfer("tcp_send", wr, sz);
 			t2 = now_ns();
+			mark_start_b();
 			rd = recv_full(sfd, rx_buf, sz);
+			mark_stop();
 			t3 = now_ns();
 			check_xfer("tcp_recv", rd, sz);
 			if (i >= 0) {
@@ -625,14 +724,20 @@ static void bench_mmap(void)
 	for (k = 0; k < ARRAY_SIZE(mmap_sizes); k++) {
 		sz = mmap_sizes[k];
 		for (i = -w; i < n; i++) {
+			if (!i)
+				mark_reset();
 			t0 = now_ns();
+			mark_start_a();
 			p = mmap(NULL, sz, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			mark_stop();
 			t1 = now_ns();
 			if (p == MAP_FAILED)
 				fail("mmap");
 			t2 = now_ns();
+			mark_start_b();
 			r = munmap(p, sz);
+			mark_stop();
 			t3 = now_ns();
 			if (r)
 				fail("munmap");
@@ -661,6 +766,8 @@ static void bench_fault_anon(void)
 		w = warmup_for(n);
 		len = np * page_size;
 		for (i = -w; i < n; i++) {
+			if (!i)
+				mark_reset();
 			p = map_anon("page_fault_anon", len, 0);
 			/*
 			 * Small pages only, whatever the THP setting.  A kernel
@@ -669,8 +776,10 @@ static void bench_fault_anon(void)
 			if (madvise(p, len, MADV_NOHUGEPAGE) && errno != EINVAL)
 				fail("page_fault_anon");
 			t0 = now_ns();
+			mark_start_a();
 			for (j = 0; j < np; j++)
 				touch_byte(p + j * page_size);
+			mark_stop();
 			t1 = now_ns();
 			if (munmap(p, len))
 				fail("page_fault_anon");
@@ -749,7 +858,9 @@ static void *stack_thread(void *arg)
 	floor = stack_warm();
 	before = resident_pages(job->base, FAULT_STACK_SIZE);
 	t0 = now_ns();
+	mark_start_a();
 	stack_grow(floor, job->pages);
+	mark_stop();
 	t1 = now_ns();
 	job->ns = net(t0, t1);
 	job->faulted = resident_pages(job->base, FAULT_STACK_SIZE) - before;
@@ -775,6 +886,8 @@ static void bench_fault_stack(void)
 		w = warmup_for(n);
 		mismatch = 0;
 		for (i = -w; i < n; i++) {
+			if (!i)
+				mark_reset();
 			job.base = map_anon("page_fault_stack", FAULT_STACK_SIZE,
 					    MAP_STACK | MAP_NORESERVE);
 			job.pages = np;
@@ -849,9 +962,13 @@ static void bench_poll(void)
 				maxfd = rfd[j];
 		}
 		for (i = -w; i < n; i++) {
+			if (!i)
+				mark_reset();
 			set = tmpl;
 			t0 = now_ns();
+			mark_start_a();
 			r = select(maxfd + 1, &set, NULL, NULL, NULL);
+			mark_stop();
 			t1 = now_ns();
 			if (r < 0)
 				fail("select");
@@ -871,8 +988,12 @@ static void bench_poll(void)
 			pfd[j].revents = 0;
 		}
 		for (i = -w; i < n; i++) {
+			if (!i)
+				mark_reset();
 			t0 = now_ns();
+			mark_start_a();
 			r = poll(pfd, c, -1);
+			mark_stop();
 			t1 = now_ns();
 			if (r < 0)
 				fail("poll");
@@ -897,8 +1018,12 @@ static void bench_poll(void)
 				fail("epoll_wait");
 		}
 		for (i = -w; i < n; i++) {
+			if (!i)
+				mark_reset();
 			t0 = now_ns();
+			mark_start_a();
 			r = epoll_wait(ep, evs, NR_POLL_PIPES, -1);
+			mark_stop();
 			t1 = now_ns();
 			if (r < 0)
 				fail("epoll_wait");
@@ -947,10 +1072,14 @@ static void bench_proc(void)
 	n = iters_for(100);
 	w = warmup_for(n);
 	for (i = -w; i < n; i++) {
+		if (!i)
+			mark_reset();
 		t0 = now_ns();
+		mark_start_a();
 		err = pthread_create(&t, NULL, empty_thread, NULL);
 		if (!err)
 			err = pthread_join(t, NULL);
+		mark_stop();
 		t1 = now_ns();
 		if (err)
 			fail_err("thread_create", err);
@@ -966,12 +1095,16 @@ static void bench_proc(void)
 	n = iters_for(50);
 	w = warmup_for(n);
 	for (i = -w; i < n; i++) {
+		if (!i)
+			mark_reset();
 		t0 = now_ns();
+		mark_start_a();
 		pid = raw_fork();
 		if (pid == 0)
 			_exit(0);
 		if (pid > 0)
 			r = waitpid(pid, &status, 0);
+		mark_stop();
 		t1 = now_ns();
 		if (pid < 0 || r < 0)
 			fail("fork");

@@ -27,7 +27,7 @@ else
 fi
 
 bad=$(grep '^ROW' "$out" | grep -cv \
-	'^ROW family=[a-z]* name=[a-z_0-9]* size=[0-9]* iters=[0-9]* median=[0-9]* p99=[0-9]* min=[0-9]*$')
+	'^ROW family=[a-z]* name=[a-z_0-9]* size=[0-9]* iters=[0-9]* median=[0-9]* p99=[0-9]* min=[0-9]*\( ops=[0-9]*\)\{0,1\}$')
 if [ "$bad" -eq 0 ]; then
 	echo "ok 2 bench_rows_well_formed"
 else
