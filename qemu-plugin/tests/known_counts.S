@@ -12,6 +12,17 @@
 #define END_B	.byte 0x66, 0x87, 0xff
 #define RESET	.byte 0x66, 0x87, 0xf6
 
+/* Offsets of %r15 and %rip in an x86-64 ucontext_t (uc_mcontext.gregs) */
+#define UC_R15	96
+#define UC_RIP	168
+
+/* One window around one privileged instruction, which faults in ring 3 */
+#define PRIV(insn...)		\
+	leaq	9f(%rip), %r15;	\
+	START_A;		\
+	insn;			\
+9:	END_A
+
 	.text
 	.globl	_start
 _start:
@@ -107,9 +118,67 @@ _start:
 	/* 10: a row without windows */
 	END_A
 
+	/* 11: VERW of the null selector: allowed in ring 3, clears ZF */
+	xorl	%eax, %eax
+	START_A
+	.rept 5
+	verw	%ax
+	.endr
+	STOP
+	END_A
+
+	/*
+	 * 12-14: privileged instructions.  In ring 3 each one faults; the
+	 * plugin counts it before it runs, and the SIGSEGV handler closes
+	 * the window before it runs anything else, then resumes at %r15.
+	 * MOV to CR3/CR4 and SYSRET cannot be checked this way: in ring 3
+	 * QEMU stops decoding MOV to CR before its ModRM byte, and SYSRET
+	 * raises #UD.  make bench shows them (SYSRET once per system call).
+	 */
+	leaq	sigact(%rip), %rsi
+	leaq	on_fault(%rip), %rax
+	movq	%rax, (%rsi)
+	leaq	restorer(%rip), %rax
+	movq	%rax, 16(%rsi)
+	movl	$13, %eax		/* rt_sigaction(SIGSEGV, &sigact, NULL, 8) */
+	movl	$11, %edi
+	xorl	%edx, %edx
+	movl	$8, %r10d
+	syscall
+	testq	%rax, %rax
+	jnz	fail
+
+	PRIV(swapgs)
+	PRIV(wrmsr)
+	PRIV(rdmsr)
+
 	movl	$60, %eax
 	xorl	%edi, %edi
 	syscall
 
+fail:
+	movl	$60, %eax
+	movl	$1, %edi
+	syscall
+
 only_ret:
 	ret
+
+/* SIGSEGV handler: %rdx is the ucontext; resume at the saved %r15. */
+on_fault:
+	STOP
+	movq	UC_R15(%rdx), %rax
+	movq	%rax, UC_RIP(%rdx)
+	ret
+
+restorer:
+	movl	$15, %eax		/* rt_sigreturn */
+	syscall
+
+	.data
+	.balign	8
+sigact:					/* the kernel's struct sigaction */
+	.quad	0			/* handler */
+	.quad	0x04000004		/* SA_RESTORER | SA_SIGINFO */
+	.quad	0			/* restorer */
+	.quad	0			/* mask */
