@@ -187,36 +187,33 @@ static inline void touch_byte(char *p)
  * Slot A and B windows collect two rows timed in the same loop; report()
  * ends a row, and the first timed iteration clears what warm-up collected.
  */
-#define UKL_MARKER(modrm) \
-	asm volatile(".byte 0x66, 0x87, " #modrm ::: "memory")
-
 static inline void mark_start_a(void)
 {
-	UKL_MARKER(0xdb);	/* xchg %bx,%bx */
+	asm volatile(".byte 0x66, 0x87, 0xdb" ::: "memory");	/* xchg %bx,%bx */
 }
 
 static inline void mark_start_b(void)
 {
-	UKL_MARKER(0xed);	/* xchg %bp,%bp */
+	asm volatile(".byte 0x66, 0x87, 0xed" ::: "memory");	/* xchg %bp,%bp */
 }
 
 static inline void mark_stop(void)
 {
-	UKL_MARKER(0xc9);	/* xchg %cx,%cx */
+	asm volatile(".byte 0x66, 0x87, 0xc9" ::: "memory");	/* xchg %cx,%cx */
 }
 
 static inline void mark_reset(void)
 {
-	UKL_MARKER(0xf6);	/* xchg %si,%si */
+	asm volatile(".byte 0x66, 0x87, 0xf6" ::: "memory");	/* xchg %si,%si */
 }
 
 /* End the row whose samples are in @s (slot B for samp_b). */
 static inline void mark_end(const __u64 *s)
 {
 	if (s == samp_b)
-		UKL_MARKER(0xff);	/* xchg %di,%di */
+		asm volatile(".byte 0x66, 0x87, 0xff" ::: "memory");	/* xchg %di,%di */
 	else
-		UKL_MARKER(0xd2);	/* xchg %dx,%dx */
+		asm volatile(".byte 0x66, 0x87, 0xd2" ::: "memory");	/* xchg %dx,%dx */
 }
 
 static inline __u64 now_ns(void)
