@@ -268,11 +268,20 @@ static int recurse(long n)
 /*
  * A stack in .bss (inside the application slot in ring 0) that overflows:
  * the recursion runs down through the rest of the application's data into
- * its read-only pages and faults there. Globals below the stack are
- * trashed by then, so the child only has to die of SIGSEGV, with no
- * handler to run.
+ * its read-only pages and faults there. A SIGSEGV handler on an mmap'd
+ * alternate stack runs; it can only rely on what the recursion did not
+ * trash: its TLS (the flag's address) and a shared page (the flag). It
+ * returns, the fault repeats, and the default action (SA_RESETHAND) kills
+ * the task with SIGSEGV.
  */
 static char bss_stack[64 * 1024];
+static __thread int *handled_flag;
+
+static void flag_handler(int sig)
+{
+	(void)sig;
+	__atomic_store_n(handled_flag, 1, __ATOMIC_RELAXED);
+}
 
 static void run_on_bss_stack(void)
 {
@@ -286,10 +295,31 @@ static void run_on_bss_stack(void)
 	swapcontext(&main_uc, &co_uc);
 }
 
-TEST_SIGNAL(bss_stack_overflow, SIGSEGV)
+TEST(bss_stack_overflow)
 {
-	signal(SIGSEGV, SIG_DFL);
-	run_on_bss_stack();
+	int *flag, status;
+	pid_t pid;
+
+	flag = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, flag);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct sigaction sa = { .sa_handler = flag_handler,
+					.sa_flags = SA_ONSTACK | SA_RESETHAND };
+
+		handled_flag = flag;
+		use_mmap_altstack();
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGSEGV, &sa, NULL);
+		run_on_bss_stack();
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(SIGSEGV, WTERMSIG(status));
+	ASSERT_EQ(1, *flag);
 }
 
 /*
