@@ -534,6 +534,58 @@ TEST(single_step_across_system_calls)
 }
 
 /*
+ * A debugger writes registers that no CPL0 return may use: RIP in kernel
+ * text, or RIP in application code with RSP in the kernel half. The child
+ * resumes and gets SIGSEGV there, as an ordinary process does; it never
+ * runs kernel text, or anything on a kernel stack pointer, at CPL0.
+ */
+static int resume_with(unsigned long ip, unsigned long sp)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(3);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+		return -1;
+	if (ip && ptrace(PTRACE_POKEUSER, pid,
+			 (void *)offsetof(struct user_regs_struct, rip), (void *)ip))
+		return -1;
+	if (sp && ptrace(PTRACE_POKEUSER, pid,
+			 (void *)offsetof(struct user_regs_struct, rsp), (void *)sp))
+		return -1;
+	/* The signal-delivery stop for the fault, then let it kill. */
+	if (ptrace(PTRACE_CONT, pid, NULL, NULL) ||
+	    waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+		return -1;
+	if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)WSTOPSIG(status)) ||
+	    waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+TEST(ptrace_rip_into_kernel_text)
+{
+	unsigned long text = kernel_symbol("__x64_sys_getpid", "Tt");
+
+	if (!text)
+		SKIP(return, "no __x64_sys_getpid in /proc/kallsyms");
+	ASSERT_EQ(SIGSEGV, resume_with(text, 0));
+}
+
+TEST(ptrace_rsp_into_kernel_half)
+{
+	ASSERT_EQ(SIGSEGV, resume_with(0, 0xffff888000100000UL));
+}
+
+/*
  * The application's data and bss are anonymous memory of its process:
  * RSS (and so the OOM killer's view) includes them, whether they are
  * ordinary pages (hosted) or private slot pages (ring 0).
