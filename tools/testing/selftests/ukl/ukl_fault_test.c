@@ -268,11 +268,20 @@ static int recurse(long n)
 /*
  * A stack in .bss (inside the application slot in ring 0) that overflows:
  * the recursion runs down through the rest of the application's data into
- * its read-only pages and faults there. Globals below the stack are
- * trashed by then, so the child only has to die of SIGSEGV, with no
- * handler to run.
+ * its read-only pages and faults there. A SIGSEGV handler on an mmap'd
+ * alternate stack runs; it can only rely on what the recursion did not
+ * trash: its TLS (the flag's address) and a shared page (the flag). It
+ * returns, the fault repeats, and the default action (SA_RESETHAND) kills
+ * the task with SIGSEGV.
  */
 static char bss_stack[64 * 1024];
+static __thread int *handled_flag;
+
+static void flag_handler(int sig)
+{
+	(void)sig;
+	__atomic_store_n(handled_flag, 1, __ATOMIC_RELAXED);
+}
 
 static void run_on_bss_stack(void)
 {
@@ -286,10 +295,31 @@ static void run_on_bss_stack(void)
 	swapcontext(&main_uc, &co_uc);
 }
 
-TEST_SIGNAL(bss_stack_overflow, SIGSEGV)
+TEST(bss_stack_overflow)
 {
-	signal(SIGSEGV, SIG_DFL);
-	run_on_bss_stack();
+	int *flag, status;
+	pid_t pid;
+
+	flag = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, flag);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct sigaction sa = { .sa_handler = flag_handler,
+					.sa_flags = SA_ONSTACK | SA_RESETHAND };
+
+		handled_flag = flag;
+		use_mmap_altstack();
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGSEGV, &sa, NULL);
+		run_on_bss_stack();
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(SIGSEGV, WTERMSIG(status));
+	ASSERT_EQ(1, *flag);
 }
 
 /*
@@ -501,6 +531,58 @@ TEST(single_step_across_system_calls)
 	ASSERT_EQ(0UL, outside);
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * A debugger writes registers that no CPL0 return may use: RIP in kernel
+ * text, or RIP in application code with RSP in the kernel half. The child
+ * resumes and gets SIGSEGV there, as an ordinary process does; it never
+ * runs kernel text, or anything on a kernel stack pointer, at CPL0.
+ */
+static int resume_with(unsigned long ip, unsigned long sp)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(3);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+		return -1;
+	if (ip && ptrace(PTRACE_POKEUSER, pid,
+			 (void *)offsetof(struct user_regs_struct, rip), (void *)ip))
+		return -1;
+	if (sp && ptrace(PTRACE_POKEUSER, pid,
+			 (void *)offsetof(struct user_regs_struct, rsp), (void *)sp))
+		return -1;
+	/* The signal-delivery stop for the fault, then let it kill. */
+	if (ptrace(PTRACE_CONT, pid, NULL, NULL) ||
+	    waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+		return -1;
+	if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)WSTOPSIG(status)) ||
+	    waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+TEST(ptrace_rip_into_kernel_text)
+{
+	unsigned long text = kernel_symbol("__x64_sys_getpid", "Tt");
+
+	if (!text)
+		SKIP(return, "no __x64_sys_getpid in /proc/kallsyms");
+	ASSERT_EQ(SIGSEGV, resume_with(text, 0));
+}
+
+TEST(ptrace_rsp_into_kernel_half)
+{
+	ASSERT_EQ(SIGSEGV, resume_with(0, 0xffff888000100000UL));
 }
 
 /*
