@@ -17,7 +17,7 @@ help:
 	@echo "UKL make targets:"
 	@echo "  make run [APP=prog.c|binary] [ARGS='...']  link an app into the ukl kernel and boot it (default: samples/ukl/httpd.c)"
 	@echo "  make check                      build, boot and run every test; ends with 'N passed, N failed'"
-	@echo "  make bench [MODE=wall]          micro-benchmarks on every kernel: build/bench/results.{csv,md}, charts"
+	@echo "  make bench [MODE=wall]          micro-benchmarks on every kernel, instructions + modelled cycles: build/bench/results.{csv,md}, charts"
 	@echo "  make kernel FLAVOUR=<name>      build one kernel flavour (configs/<name>.config)"
 	@echo "  make toolchain                  UKL glibc + libgcc + runtime for scripts/ukl-gcc (build/sysroot)"
 	@echo "  make tree                       unpack $(LINUX_SOURCE_PKG) $(LINUX_SOURCE_VERSION), overlay, quilt push"
