@@ -14,7 +14,6 @@
  * pages, which SMEP forbids at CPL0.
  */
 #include <linux/binfmts.h>
-#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/elf.h>
 #include <linux/elf-randomize.h>
@@ -49,10 +48,12 @@ struct file *ukl_open_exec(int fd, struct filename *filename)
 		return NULL;
 	/*
 	 * Code at CPL0 can do anything to the machine: starting it is a
-	 * privilege, the same one that ioperm() and iopl() ask for.
+	 * privilege, the same one that ioperm() and iopl() ask for, and
+	 * lockdown forbids it (control.c).
 	 */
-	if (!capable(CAP_SYS_RAWIO))
-		return ERR_PTR(-EPERM);
+	err = ukl_may_start();
+	if (err)
+		return ERR_PTR(err);
 
 	/* As do_open_execat(): alloc_bprm()'s error path undoes this. */
 	err = exe_file_deny_write_access(ukl_file);

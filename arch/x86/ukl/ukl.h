@@ -25,4 +25,7 @@ extern const char __ukl_off_file_end[], __ukl_off_end[];
 
 int ukl_map_image(struct mm_struct *mm);
 
+/* Who may start the application (control.c). */
+int ukl_may_start(void);
+
 #endif /* _ARCH_X86_UKL_UKL_H */
