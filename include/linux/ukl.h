@@ -62,6 +62,14 @@ static __always_inline void ukl_exit_to_app(struct pt_regs *regs)
 		regs->flags |= X86_EFLAGS_AC;
 }
 
+/*
+ * Who may control the application (arch/x86/ukl/control.c): ptrace
+ * access checks.
+ */
+struct task_struct;
+
+bool ukl_may_control(struct task_struct *task, unsigned int mode);
+
 #else /* !CONFIG_UKL */
 
 static inline struct file *ukl_open_exec(int fd, struct filename *filename)
@@ -95,6 +103,14 @@ static inline unsigned long ukl_syscall_insn_len(struct pt_regs *regs)
 }
 
 static __always_inline void ukl_exit_to_app(struct pt_regs *regs) { }
+
+/* Who may control the application: no application, upstream rules. */
+struct task_struct;
+
+static inline bool ukl_may_control(struct task_struct *task, unsigned int mode)
+{
+	return true;
+}
 
 #endif /* CONFIG_UKL */
 #endif /* _LINUX_UKL_H */

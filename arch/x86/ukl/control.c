@@ -2,14 +2,23 @@
 /*
  * Unikernel Linux (UKL): who may start and control the application.
  *
- * The application runs at CPL0, with the whole machine at hand. Starting
+ * The application runs at CPL0, so whoever writes its memory or its
+ * registers runs code in ring 0, with the whole machine at hand. Starting
  * it needs CAP_SYS_RAWIO in the initial user namespace, the privilege of
- * ioperm() and iopl(), and is refused under kernel lockdown.
+ * ioperm() and iopl(), and is refused under kernel lockdown; controlling
+ * it needs the same capability, whatever its uid and dumpability say:
+ *
+ * PTRACE_MODE_ATTACH access to a task whose mm runs the application
+ * (ptrace attach and seize, /proc/pid/mem, process_vm_readv() and
+ * process_vm_writev(), pidfd_getfd()): ukl_may_control().
  *
  * See "Who may control the application" in Documentation/ukl/ukl.rst.
  */
 #include <linux/capability.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
 #include <linux/security.h>
+#include <linux/ukl.h>
 
 #include "ukl.h"
 
@@ -19,4 +28,23 @@ int ukl_may_start(void)
 	if (!capable(CAP_SYS_RAWIO))
 		return -EPERM;
 	return security_locked_down(LOCKDOWN_UKL);
+}
+
+/*
+ * __ptrace_may_access(), after the upstream checks passed, with
+ * task_lock(@task) held, so that @task->mm cannot change under us. Only
+ * PTRACE_MODE_ATTACH is restricted: it is what attaching and writing
+ * memory need. Reading the application's memory needs it as well (/proc/
+ * pid/mem and process_vm_readv() ask for it): code at CPL0 can copy any
+ * kernel memory into its own without a system call, so what it holds is
+ * no less sensitive than what the kernel holds. PTRACE_MODE_READ checks
+ * (/proc/pid/stat, environ, kcmp()) are left as they are.
+ */
+bool ukl_may_control(struct task_struct *task, unsigned int mode)
+{
+	if (!(mode & PTRACE_MODE_ATTACH) || !ukl_mm(task->mm))
+		return true;
+	if (mode & PTRACE_MODE_NOAUDIT)
+		return ns_capable_noaudit(&init_user_ns, CAP_SYS_RAWIO);
+	return ns_capable(&init_user_ns, CAP_SYS_RAWIO);
 }
