@@ -8,14 +8,19 @@
  * ioperm() and iopl(), and is refused under kernel lockdown; controlling
  * it needs the same capability, whatever its uid and dumpability say:
  *
- * PTRACE_MODE_ATTACH access to a task whose mm runs the application
- * (ptrace attach and seize, /proc/pid/mem, process_vm_readv() and
- * process_vm_writev(), pidfd_getfd()): ukl_may_control().
+ * - PTRACE_MODE_ATTACH access to a task whose mm runs the application
+ *   (ptrace attach and seize, /proc/pid/mem, process_vm_readv() and
+ *   process_vm_writev(), pidfd_getfd()): ukl_may_control();
+ * - a task traced across the exec that starts the application keeps its
+ *   tracer, who must hold the capability too: ukl_may_start_traced().
  *
  * See "Who may control the application" in Documentation/ukl/ukl.rst.
  */
+#include <linux/binfmts.h>
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/ptrace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/security.h>
 #include <linux/ukl.h>
@@ -28,6 +33,30 @@ int ukl_may_start(void)
 	if (!capable(CAP_SYS_RAWIO))
 		return -EPERM;
 	return security_locked_down(LOCKDOWN_UKL);
+}
+
+/*
+ * The binfmt, before the point of no return: a tracer that was allowed to
+ * trace the task before this exec would control the application after it,
+ * without ever passing ukl_may_control(). As for a setuid exec under
+ * ptrace, what counts is the tracer's credentials when it attached, read
+ * under cred_guard_mutex (which ptrace_attach() also takes).
+ */
+int ukl_may_start_traced(struct linux_binprm *bprm)
+{
+	const struct cred *cred;
+	int ret = 0;
+
+	if (!(bprm->unsafe & LSM_UNSAFE_PTRACE))
+		return 0;
+
+	rcu_read_lock();
+	cred = rcu_dereference(current->ptracer_cred);
+	if (cred)
+		ret = security_capable(cred, &init_user_ns, CAP_SYS_RAWIO,
+				       CAP_OPT_NOAUDIT);
+	rcu_read_unlock();
+	return ret ? -EPERM : 0;
 }
 
 /*

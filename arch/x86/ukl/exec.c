@@ -176,22 +176,29 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 
 	if (bprm->file != ukl_file)
 		return -ENOEXEC;
+	ret = ukl_may_start_traced(bprm);
+	if (ret)
+		return ret;
 
 	ret = begin_new_exec(bprm);
 	if (ret)
 		return ret;
 
-	/* From here on, failure kills the task (as for binfmt_elf). */
+	/*
+	 * From here on, failure kills the task (as for binfmt_elf). Map the
+	 * image while exec still holds cred_guard_mutex and exec_update_lock
+	 * (setup_new_exec() drops them): no ptrace attach or mm_access() may
+	 * see the new mm before ukl_mm() is true for it (control.c).
+	 */
+	mm = current->mm;
+	ret = ukl_map_image(mm);
+	if (ret)
+		return ret;
 	set_personality_64bit();
 	setup_new_exec(bprm);
 
 	ret = setup_arg_pages(bprm, randomize_stack_top(STACK_TOP),
 			      EXSTACK_DISABLE_X);
-	if (ret)
-		return ret;
-
-	mm = current->mm;
-	ret = ukl_map_image(mm);
 	if (ret)
 		return ret;
 	set_binfmt(&ukl_format);
