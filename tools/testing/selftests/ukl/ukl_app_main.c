@@ -20,6 +20,8 @@ int main(int argc, char **argv)
 		return ukl_proc_main(argc, argv);
 	if (!strcmp(test, "errno"))
 		return ukl_errno_main(argc, argv);
+	if (!strcmp(test, "control"))
+		return ukl_control_main(argc, argv);
 	if (!strcmp(test, "fresh"))
 		return ukl_fresh_main(argc, argv);
 	if (!strcmp(test, "segv")) {
@@ -38,7 +40,7 @@ int main(int argc, char **argv)
 		 */
 		asm volatile("mov %0, %%rsp\n\tud2" : : "r" (0xffffc88000001000UL));
 	}
-	fprintf(stderr, "UKL_TEST=%s: no such test program (basic, proc, errno, fresh, segv)\n",
-		test);
+	fprintf(stderr, "UKL_TEST=%s: no such test program (%s)\n", test,
+		"basic, proc, errno, control, fresh, segv");
 	return 2;
 }
