@@ -97,6 +97,22 @@ static __always_inline void ukl_exit_to_app(struct pt_regs *regs)
 	}
 }
 
+/*
+ * Who may control the application (arch/x86/ukl/control.c): ptrace
+ * access checks, and register writes by ptrace to an application task.
+ */
+struct task_struct;
+
+typedef int (*ukl_putreg_t)(struct task_struct *task, unsigned long offset,
+			    unsigned long value);
+
+bool ukl_may_control(struct task_struct *task, unsigned int mode);
+bool ukl_ptrace_selector(struct task_struct *task, unsigned long offset,
+			 u16 value);
+int ukl_genregs_set(struct task_struct *task, unsigned int pos,
+		    unsigned int count, const void *kbuf,
+		    const void __user *ubuf, ukl_putreg_t putreg);
+
 #else /* !CONFIG_UKL */
 
 static inline struct file *ukl_open_exec(int fd, struct filename *filename)
@@ -154,6 +170,33 @@ static inline void ukl_switch_mm(struct mm_struct *next) { }
 static inline ssize_t ukl_show_vulnerability(unsigned int bug, char *buf)
 {
 	return 0;
+}
+
+/* Who may control the application: no application, upstream rules. */
+#include <linux/errno.h>
+
+struct task_struct;
+
+typedef int (*ukl_putreg_t)(struct task_struct *task, unsigned long offset,
+			    unsigned long value);
+
+static inline bool ukl_may_control(struct task_struct *task, unsigned int mode)
+{
+	return true;
+}
+
+static inline bool ukl_ptrace_selector(struct task_struct *task,
+				       unsigned long offset, u16 value)
+{
+	return false;
+}
+
+/* Only called for an application task (ukl_mm()), never without UKL. */
+static inline int ukl_genregs_set(struct task_struct *task, unsigned int pos,
+				  unsigned int count, const void *kbuf,
+				  const void __user *ubuf, ukl_putreg_t putreg)
+{
+	return -EIO;
 }
 
 #endif /* CONFIG_UKL */

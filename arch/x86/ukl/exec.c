@@ -14,7 +14,6 @@
  * pages, which SMEP forbids at CPL0.
  */
 #include <linux/binfmts.h>
-#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/elf.h>
 #include <linux/elf-randomize.h>
@@ -49,10 +48,12 @@ struct file *ukl_open_exec(int fd, struct filename *filename)
 		return NULL;
 	/*
 	 * Code at CPL0 can do anything to the machine: starting it is a
-	 * privilege, the same one that ioperm() and iopl() ask for.
+	 * privilege, the same one that ioperm() and iopl() ask for, and
+	 * lockdown forbids it (control.c).
 	 */
-	if (!capable(CAP_SYS_RAWIO))
-		return ERR_PTR(-EPERM);
+	err = ukl_may_start();
+	if (err)
+		return ERR_PTR(err);
 	err = ukl_check_mitigations();
 	if (err)
 		return ERR_PTR(err);
@@ -178,20 +179,20 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 
 	if (bprm->file != ukl_file)
 		return -ENOEXEC;
+	ret = ukl_may_start_traced(bprm);
+	if (ret)
+		return ret;
 
 	ret = begin_new_exec(bprm);
 	if (ret)
 		return ret;
 
-	/* From here on, failure kills the task (as for binfmt_elf). */
-	set_personality_64bit();
-	setup_new_exec(bprm);
-
-	ret = setup_arg_pages(bprm, randomize_stack_top(STACK_TOP),
-			      EXSTACK_DISABLE_X);
-	if (ret)
-		return ret;
-
+	/*
+	 * From here on, failure kills the task (as for binfmt_elf). Map the
+	 * image while exec still holds cred_guard_mutex and exec_update_lock
+	 * (setup_new_exec() drops them): no ptrace attach or mm_access() may
+	 * see the new mm before ukl_mm() is true for it (control.c).
+	 */
 	mm = current->mm;
 	ret = ukl_map_image(mm);
 	if (ret)
@@ -200,6 +201,13 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 	preempt_disable();
 	ukl_switch_mm(mm);
 	preempt_enable();
+	set_personality_64bit();
+	setup_new_exec(bprm);
+
+	ret = setup_arg_pages(bprm, randomize_stack_top(STACK_TOP),
+			      EXSTACK_DISABLE_X);
+	if (ret)
+		return ret;
 	set_binfmt(&ukl_format);
 
 	mm->start_code = UKL_SLOT_BASE;

@@ -26,4 +26,10 @@ extern const char __ukl_off_file_end[], __ukl_off_end[];
 int ukl_map_image(struct mm_struct *mm);
 int ukl_check_mitigations(void);
 
+/* Who may start the application (control.c). */
+struct linux_binprm;
+
+int ukl_may_start(void);
+int ukl_may_start_traced(struct linux_binprm *bprm);
+
 #endif /* _ARCH_X86_UKL_UKL_H */

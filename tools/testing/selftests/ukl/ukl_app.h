@@ -9,6 +9,7 @@
 int ukl_basic_main(int argc, char **argv);
 int ukl_proc_main(int argc, char **argv);
 int ukl_errno_main(int argc, char **argv);
+int ukl_control_main(int argc, char **argv);
 int ukl_fresh_main(int argc, char **argv);
 int ukl_fault_main(int argc, char **argv);
 

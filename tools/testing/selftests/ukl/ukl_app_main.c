@@ -20,6 +20,8 @@ int main(int argc, char **argv)
 		return ukl_proc_main(argc, argv);
 	if (!strcmp(test, "errno"))
 		return ukl_errno_main(argc, argv);
+	if (!strcmp(test, "control"))
+		return ukl_control_main(argc, argv);
 	if (!strcmp(test, "fresh"))
 		return ukl_fresh_main(argc, argv);
 	if (!strcmp(test, "fault"))
@@ -40,7 +42,7 @@ int main(int argc, char **argv)
 		 */
 		asm volatile("mov %0, %%rsp\n\tud2" : : "r" (0xffffc88000001000UL));
 	}
-	fprintf(stderr, "UKL_TEST=%s: no such test program\n", test);
-	fprintf(stderr, "(basic, proc, errno, fault, fresh, segv)\n");
+	fprintf(stderr, "UKL_TEST=%s: no such test program (%s)\n", test,
+		"basic, proc, errno, fault, control, fresh, segv");
 	return 2;
 }
