@@ -7,6 +7,7 @@
 #ifndef _LINUX_UKL_H
 #define _LINUX_UKL_H
 
+#include <linux/errno.h>
 #include <linux/types.h>
 #include <asm/ukl.h>
 
@@ -14,6 +15,11 @@ struct file;
 struct filename;
 struct mm_struct;
 struct pt_regs;
+struct task_struct;
+
+/* putreg() of arch/x86/kernel/ptrace.c, handed to ukl_genregs_set(). */
+typedef int (*ukl_putreg_t)(struct task_struct *task, unsigned long offset,
+			    unsigned long value);
 
 #ifdef CONFIG_UKL
 
@@ -101,11 +107,6 @@ static __always_inline void ukl_exit_to_app(struct pt_regs *regs)
  * Who may control the application (arch/x86/ukl/control.c): ptrace
  * access checks, and register writes by ptrace to an application task.
  */
-struct task_struct;
-
-typedef int (*ukl_putreg_t)(struct task_struct *task, unsigned long offset,
-			    unsigned long value);
-
 bool ukl_may_control(struct task_struct *task, unsigned int mode);
 bool ukl_ptrace_selector(struct task_struct *task, unsigned long offset,
 			 u16 value);
@@ -173,13 +174,6 @@ static inline ssize_t ukl_show_vulnerability(unsigned int bug, char *buf)
 }
 
 /* Who may control the application: no application, upstream rules. */
-#include <linux/errno.h>
-
-struct task_struct;
-
-typedef int (*ukl_putreg_t)(struct task_struct *task, unsigned long offset,
-			    unsigned long value);
-
 static inline bool ukl_may_control(struct task_struct *task, unsigned int mode)
 {
 	return true;

@@ -55,6 +55,25 @@
 .endm
 
 /*
+ * In error_return, after the C handler: jump to \label if the frame is an
+ * application frame going back to the application. The user-mode exit
+ * work (ukl_exit_to_app()) left RPL 0 on such a frame only with RIP in
+ * the slot, and kernel frames never have RIP there, so RIP alone decides:
+ * the kernel's own return path pays no stack test.
+ */
+.macro UKL_JUMP_IF_APP_RETURN rip:req, label:req
+#ifdef CONFIG_UKL
+	testb	$3, \rip+8(%rsp)
+	jnz	.Lukl_not_app_\@
+	cmpl	$UKL_SLOT_HIGH_FIRST, \rip+4(%rsp)
+	jb	.Lukl_not_app_\@
+	cmpl	$UKL_SLOT_HIGH_LAST, \rip+4(%rsp)
+	jbe	\label
+.Lukl_not_app_\@:
+#endif
+.endm
+
+/*
  * First thing in a non-IST idtentry stub, before ASM_CLAC. An event in
  * application code is delivered without a stack switch, so the CPU pushed
  * its frame (and the stub's vector, for interrupts) on the application

@@ -31,9 +31,9 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/ukl.h>
+#include <linux/user.h>
 #include <asm/page.h>
 #include <asm/segment.h>
-#include <asm/user.h>
 
 #include "ukl.h"
 

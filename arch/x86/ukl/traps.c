@@ -153,16 +153,16 @@ bool ukl_step_into_entry(struct pt_regs *regs, unsigned long dr6)
 }
 
 /*
- * Signal delivery and sigreturn into application code (decided by the mm,
- * the new RIP and the new RSP, never by a selector from the signal frame)
- * run it at CPL0, like every return to the application. Anything else
- * keeps the user selectors sigreturn forced: a corrupt ucontext (RSP in
- * the kernel half, non-canonical) resumes at CPL3 and faults there.
+ * Signal delivery and sigreturn into application code (decided by the mm
+ * and the new RIP, never by a selector from the signal frame) run it at
+ * CPL0, like every return to the application. Anything else keeps the
+ * user selectors sigreturn forced. The stack is ukl_exit_to_app()'s to
+ * judge, as for every return: a corrupt ucontext (RSP in the kernel half,
+ * non-canonical) resumes at CPL3 and faults there.
  */
 void ukl_signal_regs(struct pt_regs *regs)
 {
-	if (ukl_slot_addr(regs->ip) && ukl_app_stack(regs->sp) &&
-	    ukl_mm(current->mm)) {
+	if (ukl_slot_addr(regs->ip) && ukl_mm(current->mm)) {
 		regs->csx = __KERNEL_CS;
 		regs->ssx = __KERNEL_DS;
 		regs->flags |= X86_EFLAGS_AC;
