@@ -11,7 +11,7 @@ ARGS ?=
 BUILD := build
 SCRIPTS := scripts
 
-.PHONY: help deps tree kernel toolchain selftests run check bench clean distclean checkpatch
+.PHONY: help deps tree kernel toolchain selftests run check bench lib libs libs-check clean distclean checkpatch
 
 help:
 	@echo "UKL make targets:"
@@ -20,6 +20,9 @@ help:
 	@echo "  make bench [MODE=wall]          micro-benchmarks on every kernel, instructions + modelled cycles: build/bench/results.{csv,md}, charts"
 	@echo "  make kernel FLAVOUR=<name>      build one kernel flavour (configs/<name>.config)"
 	@echo "  make toolchain                  UKL glibc + libgcc + runtime for scripts/ukl-gcc (build/sysroot)"
+	@echo "  make lib NAME=<name>            build recipes/lib/<name> (pinned Debian source) into build/sysroot"
+	@echo "  make libs                       every library in recipes/lib/: $(notdir $(wildcard recipes/lib/*))"
+	@echo "  make libs-check                 make libs, then build and run a test program against each (KTAP)"
 	@echo "  make tree                       unpack $(LINUX_SOURCE_PKG) $(LINUX_SOURCE_VERSION), overlay, quilt push"
 	@echo "  make deps                       install the Debian packages the build needs"
 	@echo "  make checkpatch                 scripts/checkpatch.pl --strict on patches/ and new files"
@@ -53,12 +56,24 @@ bench: toolchain
 	@$(SCRIPTS)/ukl-deps bench
 	@$(SCRIPTS)/ukl-bench $(MODE)
 
+NAME ?=
+lib: toolchain
+	@$(SCRIPTS)/ukl-deps libs
+	@$(SCRIPTS)/ukl-pkg $(NAME)
+
+libs: toolchain
+	@$(SCRIPTS)/ukl-deps libs
+	@$(SCRIPTS)/ukl-pkg --all
+
+libs-check: libs
+	@$(SCRIPTS)/tests/run-pkg-tests
+
 checkpatch: tree
 	@$(SCRIPTS)/ukl-checkpatch
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/selftests $(BUILD)/initramfs $(BUILD)/logs $(BUILD)/results \
-		$(BUILD)/glibc-obj $(BUILD)/libgcc $(BUILD)/sysroot $(BUILD)/run
+		$(BUILD)/glibc-obj $(BUILD)/libgcc $(BUILD)/sysroot $(BUILD)/run $(BUILD)/pkg
 
 distclean:
 	rm -rf $(BUILD)
