@@ -83,8 +83,11 @@ for sym in $(${NM:-nm} -u "$tmp/app.o" | awk '{ print $2 }'); do
 	esac
 done
 
+# .GCC.command.line records how ukl-gcc compiled the objects, for
+# scripts/ukl-audit; vmlinux.lds has no place for it.
 # shellcheck disable=SC2086
-$OBJCOPY $renames $redefs --remove-section=.note.gnu.property "$tmp/app.o" "$out"
+$OBJCOPY $renames $redefs --remove-section=.note.gnu.property \
+	--remove-section=.GCC.command.line "$tmp/app.o" "$out"
 
 # One input-section statement per section; C-identifier names get the
 # __start_/__stop_ symbols ld would have made for an output section of that
