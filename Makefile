@@ -11,11 +11,14 @@ ARGS ?=
 BUILD := build
 SCRIPTS := scripts
 
-.PHONY: help deps tree kernel toolchain selftests run check bench lib libs libs-check clean distclean checkpatch
+.PHONY: help deps tree kernel toolchain selftests run check bench lib libs libs-check app apps-check clean distclean checkpatch
 
 help:
 	@echo "UKL make targets:"
 	@echo "  make run [APP=prog.c|binary] [ARGS='...']  link an app into the ukl kernel and boot it (default: samples/ukl/httpd.c)"
+	@echo "  make run APP=<recipe>           an application of recipes/app/ ($(notdir $(wildcard recipes/app/*))) in ring 0, on its host port"
+	@echo "  make app NAME=<recipe>          build recipes/app/<name> (pinned Debian source) with ukl-gcc and gcc, and its kernel"
+	@echo "  make apps-check                 every application in ring 0, each checked by its recipe (KTAP)"
 	@echo "  make check                      build, boot and run every test; ends with 'N passed, N failed'"
 	@echo "  make bench [MODE=wall]          micro-benchmarks on every kernel, instructions + modelled cycles: build/bench/results.{csv,md}, charts"
 	@echo "  make kernel FLAVOUR=<name>      build one kernel flavour (configs/<name>.config)"
@@ -46,7 +49,11 @@ selftests: toolchain
 # make run links the app into the ukl flavour unless FLAVOUR is given.
 RUN_FLAVOUR := $(if $(filter command line environment,$(origin FLAVOUR)),$(FLAVOUR),ukl)
 run: toolchain
-	@$(SCRIPTS)/ukl-run $(RUN_FLAVOUR) "$(APP)" "$(ARGS)"
+	@if [ -n "$(APP)" ] && [ -f recipes/app/$(APP) ]; then \
+		$(SCRIPTS)/ukl-deps libs && $(SCRIPTS)/ukl-app run $(APP) $(RUN_FLAVOUR); \
+	else \
+		$(SCRIPTS)/ukl-run $(RUN_FLAVOUR) "$(APP)" "$(ARGS)"; \
+	fi
 
 check:
 	@$(SCRIPTS)/ukl-check
@@ -68,12 +75,20 @@ libs: toolchain
 libs-check: libs
 	@$(SCRIPTS)/tests/run-pkg-tests
 
+app: toolchain
+	@$(SCRIPTS)/ukl-deps libs
+	@$(SCRIPTS)/ukl-app kernel $(NAME) $(RUN_FLAVOUR)
+
+apps-check: toolchain
+	@$(SCRIPTS)/ukl-deps libs
+	@$(SCRIPTS)/tests/run-app-tests $(RUN_FLAVOUR)
+
 checkpatch: tree
 	@$(SCRIPTS)/ukl-checkpatch
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/selftests $(BUILD)/initramfs $(BUILD)/logs $(BUILD)/results \
-		$(BUILD)/glibc-obj $(BUILD)/libgcc $(BUILD)/sysroot $(BUILD)/run $(BUILD)/pkg
+		$(BUILD)/glibc-obj $(BUILD)/libgcc $(BUILD)/sysroot $(BUILD)/run $(BUILD)/pkg $(BUILD)/app
 
 distclean:
 	rm -rf $(BUILD)
