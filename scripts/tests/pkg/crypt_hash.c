@@ -11,9 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char sha512_vector[] =
-	"$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJ"
-	"uesI68u4OTLiBFdcbYEdFCoEOfaS35inz1";
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define SHA512_VECTOR_HASH \
+	"svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1"
+
+static const char sha512_vector[] = "$6$saltstring$" SHA512_VECTOR_HASH;
 
 int main(void)
 {
@@ -29,7 +32,7 @@ int main(void)
 
 	for (i = 0; i < sizeof(rbytes); i++)
 		rbytes[i] = (char)(i * 37 + 11);
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(m); i++) {
 		if (!crypt_gensalt_rn(m[i].prefix, m[i].count, rbytes, sizeof(rbytes),
 				      setting, sizeof(setting))) {
 			printf("%s: crypt_gensalt failed\n", m[i].prefix);

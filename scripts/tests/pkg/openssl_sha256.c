@@ -49,6 +49,7 @@ int main(void)
 		return 1;
 	}
 	SSL_CTX_free(ctx);
-	printf("%s ok: sha256 test vectors, RAND_bytes, TLS context\n", OpenSSL_version(OPENSSL_VERSION));
+	printf("%s ok: sha256 test vectors, RAND_bytes, TLS context\n",
+	       OpenSSL_version(OPENSSL_VERSION));
 	return 0;
 }

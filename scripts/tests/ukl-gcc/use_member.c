@@ -6,8 +6,7 @@
  */
 #include <stdio.h>
 
-int good_sum(int n);
-int redzone_leaf(int n);
+#include "use_member.h"
 
 int main(void)
 {

@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-extern int getentropy(void *buf, size_t len) __attribute__((weak));
+#include <unistd.h>
+
+#pragma weak getentropy
 
 int main(void)
 {
