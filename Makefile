@@ -11,7 +11,7 @@ ARGS ?=
 BUILD := build
 SCRIPTS := scripts
 
-.PHONY: help deps tree kernel toolchain selftests run check bench lib libs libs-check app apps-check clean distclean checkpatch
+.PHONY: help deps tree kernel toolchain selftests run check bench bench-apps lib libs libs-check app apps-check clean distclean checkpatch
 
 help:
 	@echo "UKL make targets:"
@@ -19,6 +19,7 @@ help:
 	@echo "  make run APP=<recipe>           an application of recipes/app/ ($(notdir $(wildcard recipes/app/*))) in ring 0, on its host port"
 	@echo "  make app NAME=<recipe>          build recipes/app/<name> (pinned Debian source) with ukl-gcc and gcc, and its kernel"
 	@echo "  make apps-check                 every application in ring 0, each checked by its recipe (KTAP)"
+	@echo "  make bench-apps [NAME=<recipe>] application benchmarks, ring 0 vs ordinary process on stock: build/bench/apps/"
 	@echo "  make check                      build, boot and run every test; ends with 'N passed, N failed'"
 	@echo "  make bench [MODE=wall]          micro-benchmarks on every kernel, instructions + modelled cycles: build/bench/results.{csv,md}, charts"
 	@echo "  make kernel FLAVOUR=<name>      build one kernel flavour (configs/<name>.config)"
@@ -82,6 +83,12 @@ app: toolchain
 apps-check: toolchain
 	@$(SCRIPTS)/ukl-deps libs
 	@$(SCRIPTS)/tests/run-app-tests $(RUN_FLAVOUR)
+
+bench-apps: toolchain
+	@$(SCRIPTS)/ukl-deps libs
+	@for a in $(if $(NAME),$(NAME),$(notdir $(wildcard recipes/app/*))); do \
+		$(SCRIPTS)/ukl-app bench $$a $(RUN_FLAVOUR) || exit 1; \
+	done
 
 checkpatch: tree
 	@$(SCRIPTS)/ukl-checkpatch
