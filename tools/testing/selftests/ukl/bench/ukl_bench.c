@@ -696,11 +696,11 @@ static void bench_tcp(void)
 /* mm: mmap/munmap and first-touch page faults                              */
 /* ------------------------------------------------------------------------ */
 
-static void *map_anon(const char *row, size_t len, int extra_flags)
+static void *map_anon(const char *row, size_t len, int extra_flags, void *at)
 {
 	void *p;
 
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	p = mmap(at, len, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | extra_flags, -1, 0);
 	if (p == MAP_FAILED)
 		fail(row);
@@ -748,10 +748,38 @@ static void bench_mmap(void)
 	}
 }
 
+/*
+ * The page_fault_anon rows map their pages inside a window reserved once
+ * (PROT_NONE, 2 MiB aligned, 2 MiB plus the largest row), so that every
+ * kernel handles the same faults: the window keeps the page tables above
+ * the mapping alive across munmap().  Without it the row would also
+ * measure the address-space layout: a mapping alone in its 2 MiB region
+ * loses its page-table page at munmap() and its first touch allocates and
+ * clears a new one (about 4,400 instructions), while one that shares the
+ * region with another mapping (the vDSO, on a stock kernel) does not.
+ * The mapping itself is new each round (MAP_FIXED over the window and back
+ * to PROT_NONE after), so each first touch also prepares its anon_vma.
+ */
+#define FAULT_WINDOW	(2UL << 20)
+
+static char *fault_window(void)
+{
+	size_t len = 2 * FAULT_WINDOW + MAX_FAULT_PAGES * page_size;
+	char *w;
+
+	w = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		 -1, 0);
+	if (w == MAP_FAILED)
+		fail("page_fault_anon");
+	/* The mapping starts one page into a 2 MiB region of the window. */
+	return (char *)(((unsigned long)w + FAULT_WINDOW - 1) &
+			~(FAULT_WINDOW - 1)) + page_size;
+}
+
 static void bench_fault_anon(void)
 {
+	char *p, *win = fault_window();
 	unsigned int k;
-	char *p;
 	__u64 t0, t1;
 	long n, w, i;
 	size_t len;
@@ -765,7 +793,7 @@ static void bench_fault_anon(void)
 		for (i = -w; i < n; i++) {
 			if (!i)
 				mark_reset();
-			p = map_anon("page_fault_anon", len, 0);
+			p = map_anon("page_fault_anon", len, MAP_FIXED, win);
 			/*
 			 * Small pages only, whatever the THP setting.  A kernel
 			 * without THP rejects the advice (EINVAL): nothing to do.
@@ -778,7 +806,8 @@ static void bench_fault_anon(void)
 				touch_byte(p + j * page_size);
 			mark_stop();
 			t1 = now_ns();
-			if (munmap(p, len))
+			if (mmap(p, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+				 MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
 				fail("page_fault_anon");
 			if (i >= 0)
 				samp_a[i] = net(t0, t1);
@@ -886,7 +915,7 @@ static void bench_fault_stack(void)
 			if (!i)
 				mark_reset();
 			job.base = map_anon("page_fault_stack", FAULT_STACK_SIZE,
-					    MAP_STACK | MAP_NORESERVE);
+					    MAP_STACK | MAP_NORESERVE, NULL);
 			job.pages = np;
 			err = pthread_attr_init(&attr);
 			if (!err)
