@@ -35,6 +35,10 @@ bool ukl_double_fault(struct pt_regs *regs);
 void ukl_signal_regs(struct pt_regs *regs);
 bool ukl_fetch_outside_slot(struct pt_regs *regs, unsigned long error_code,
 			    unsigned long address);
+bool ukl_slot_fault(struct pt_regs *regs, unsigned long error_code,
+		    unsigned long address);
+int ukl_fixup_user_fault(struct mm_struct *mm, unsigned long address,
+			 unsigned int fault_flags);
 bool ukl_step_into_entry(struct pt_regs *regs, unsigned long dr6);
 void ukl_switch_mm(struct mm_struct *next);
 ssize_t ukl_show_vulnerability(unsigned int bug, char *buf);
@@ -158,6 +162,20 @@ static inline bool ukl_fetch_outside_slot(struct pt_regs *regs,
 					  unsigned long address)
 {
 	return false;
+}
+
+static inline bool ukl_slot_fault(struct pt_regs *regs,
+				  unsigned long error_code,
+				  unsigned long address)
+{
+	return false;
+}
+
+static inline int ukl_fixup_user_fault(struct mm_struct *mm,
+				       unsigned long address,
+				       unsigned int fault_flags)
+{
+	return -EFAULT;
 }
 
 static inline bool ukl_step_into_entry(struct pt_regs *regs,

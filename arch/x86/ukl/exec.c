@@ -202,6 +202,9 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 	ukl_switch_mm(mm);
 	preempt_enable();
 	set_personality_64bit();
+	/* Address-space randomisation as for any ELF program (binfmt_elf). */
+	if (!(current->personality & ADDR_NO_RANDOMIZE) && randomize_va_space)
+		current->flags |= PF_RANDOMIZE;
 	setup_new_exec(bprm);
 
 	ret = setup_arg_pages(bprm, randomize_stack_top(STACK_TOP),

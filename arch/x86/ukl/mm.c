@@ -6,29 +6,47 @@
  * asm/ukl.h), modelled on the PTI LDT remap (arch/x86/kernel/ldt.c): the
  * ELF header, text, read-only data and TLS template are the template pages
  * inside the kernel image, shared by every such mm and mapped read-only;
- * data and bss are private pages of the mm, initialised from the template,
- * mapped read-write and never executable. fork() copies the private pages,
- * so parent and child each have their own globals; exit frees them. No
- * page is global, and the slot is never mapped in init_mm, so every other
- * mm has nothing there.
+ * data and bss are private pages of the mm, mapped read-write and never
+ * executable. No page is global, and the slot is never mapped in init_mm,
+ * so every other mm has nothing there.
  *
- * The slot is not a VMA: GUP, /proc/pid/maps and core dumps do not see
- * it. Its private pages are anonymous memory of the mm all the same:
- * MM_ANONPAGES counts them, so RSS and the OOM killer's badness include
- * them. Locking: exec maps into a fresh mm that nothing else uses; fork
- * runs with both mms write-locked; exit runs when the mm has no users.
- * Exec and fork may copy many pages (a large .bss): both reschedule and
- * give up on a fatal signal as they go, as dup_mmap() does per VMA.
+ * Private pages are anonymous memory in all but name, and are managed the
+ * same way, by ukl_slot_fault() rather than by a VMA:
+ * - on demand: exec maps only the template pages; the first touch of a
+ *   data page copies it from the template, of a bss page zero-fills it,
+ *   so an untouched .bss costs nothing;
+ * - copy-on-write: fork() shares every private page read-only between
+ *   parent and child, and the first write of either side copies it (or
+ *   takes it back writable when no other mm maps it any more), so that
+ *   each keeps its own globals;
+ * - exit frees them with the slot's page tables, after the TLB flush.
+ * The slot has no VMA: its faults never take mmap_lock, only the PTE lock.
+ * A shared page is held by one reference per mm that maps it, and nothing
+ * else ever takes one for long (no GUP, LRU or page cache), so a page with
+ * one reference belongs to the faulting mm alone. MM_ANONPAGES counts the
+ * private pages of each mm, so RSS and the OOM killer's badness include
+ * them, as for COW-shared anonymous pages.
+ *
+ * Locking: exec maps into a fresh mm that nothing else uses; fork runs
+ * with both mms write-locked, and each parent PTE is copied under its
+ * PTE lock, since the parent's other threads may fault meanwhile; exit
+ * runs when the mm has no users. Fork and exit may walk many pages: they
+ * skip page tables that were never allocated, and reschedule (fork also
+ * gives up on a fatal signal) between page tables, as dup_mmap() does
+ * between VMAs.
  */
-#include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/perf_event.h>
 #include <linux/pgtable.h>
 #include <linux/ukl.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
+#include <linux/uaccess.h>
+#include <linux/vmstat.h>
 #include <asm/msr.h>
 #include <asm/set_memory.h>
 #include <asm/tlb.h>
+#include <asm/trap_pf.h>
 #include <asm/tlbflush.h>
 
 #include "ukl.h"
@@ -45,12 +63,6 @@ static pgprot_t ukl_page_prot(unsigned long off)
 		prot = __PAGE_KERNEL;
 
 	return __pgprot(prot & ~_PAGE_GLOBAL & __supported_pte_mask);
-}
-
-/* Private pages of the mm: data and bss. */
-static bool ukl_private_page(unsigned long off)
-{
-	return off >= ukl_off(rw);
 }
 
 static p4d_t *ukl_slot_p4d(struct mm_struct *mm)
@@ -94,46 +106,40 @@ void ukl_switch_mm(struct mm_struct *next)
 	this_cpu_write(ukl_syscall_off, off);
 }
 
-/* The PTE of @va in @mm, locked, without allocating page tables. */
-static pte_t *ukl_lookup_pte(struct mm_struct *mm, unsigned long va,
-			     spinlock_t **ptl)
+/* The PMD entry of @va in @mm, or NULL without allocating page tables. */
+static pmd_t *ukl_lookup_pmd(struct mm_struct *mm, unsigned long va)
 {
 	p4d_t *p4d = p4d_offset(pgd_offset(mm, va), va);
 	pud_t *pud;
-	pmd_t *pmd;
 
 	if (p4d_none(*p4d))
 		return NULL;
 	pud = pud_offset(p4d, va);
 	if (pud_none(*pud))
 		return NULL;
-	pmd = pmd_offset(pud, va);
-	if (pmd_none(*pmd))
-		return NULL;
-	return pte_offset_map_lock(mm, pmd, va, ptl);
+	return pmd_offset(pud, va);
 }
 
-static int ukl_set_pte(struct mm_struct *mm, unsigned long off, pte_t pte)
+static unsigned long ukl_private_start(void)
 {
-	unsigned long va = UKL_SLOT_BASE + off;
-	spinlock_t *ptl;	/* the PTE table lock */
-	pte_t *ptep;
-
-	/* Allocates (and accounts to @mm) the page tables, as for the LDT. */
-	ptep = get_locked_pte(mm, va, &ptl);
-	if (!ptep)
-		return -ENOMEM;
-	set_pte_at(mm, va, ptep, pte);
-	pte_unmap_unlock(ptep, ptl);
-	return 0;
+	return UKL_SLOT_BASE + ukl_off(rw);
 }
 
-static struct page *ukl_alloc_private(const void *src, size_t len)
+static unsigned long ukl_private_end(void)
+{
+	return UKL_SLOT_BASE + PAGE_ALIGN(ukl_off(end));
+}
+
+/* A new private page for slot offset @off: its data from the template. */
+static struct page *ukl_alloc_private(unsigned long off)
 {
 	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	size_t len = 0;
 
+	if (off < ukl_off(file_end))
+		len = min(PAGE_SIZE, ukl_off(file_end) - off);
 	if (page && len)
-		memcpy(page_address(page), src, len);
+		memcpy(page_address(page), __ukl_tmpl_start + off, len);
 	return page;
 }
 
@@ -159,131 +165,311 @@ static int __init ukl_protect_template(void)
 }
 late_initcall(ukl_protect_template);
 
-/* Between two pages of a long copy: reschedule, stop for a fatal signal. */
-static int ukl_copy_point(void)
+/*
+ * Map the template pages (ELF header, text, read-only data) into @mm, for
+ * exec and fork. Private pages come on demand. On error, ukl_exit_mmap()
+ * cleans up.
+ */
+static int ukl_map_template(struct mm_struct *mm)
 {
-	if (fatal_signal_pending(current))
-		return -EINTR;
-	cond_resched();
-	return 0;
-}
+	unsigned long pfn = PHYS_PFN(__pa_symbol(__ukl_tmpl_start));
+	unsigned long va, next, end = UKL_SLOT_BASE + ukl_off(rw);
 
-/* Map the whole image into @mm (exec). On error, ukl_exit_mmap() cleans up. */
-int ukl_map_image(struct mm_struct *mm)
-{
-	unsigned long off;
+	for (va = UKL_SLOT_BASE; va < end; va = next) {
+		spinlock_t *ptl;	/* the PTE table lock */
+		pte_t *ptep, *pte;
 
-	for (off = 0; off < ukl_off(end); off += PAGE_SIZE) {
-		unsigned long pfn;
-		struct page *page;
-		int ret;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+		next = pmd_addr_end(va, end);
+		/* Allocates (and accounts to @mm) the page tables, as for the LDT. */
+		ptep = get_locked_pte(mm, va, &ptl);
+		if (!ptep)
+			return -ENOMEM;
+		for (pte = ptep; va < next; va += PAGE_SIZE, pte++) {
+			unsigned long off = va - UKL_SLOT_BASE;
 
-		ret = ukl_copy_point();
-		if (ret)
-			return ret;
-		if (!ukl_private_page(off)) {
-			pfn = PHYS_PFN(__pa_symbol(__ukl_tmpl_start) + off);
-		} else {
-			size_t len = 0;
-
-			if (off < ukl_off(file_end))
-				len = min(PAGE_SIZE, ukl_off(file_end) - off);
-			page = ukl_alloc_private(__ukl_tmpl_start + off, len);
-			if (!page)
-				return -ENOMEM;
-			pfn = page_to_pfn(page);
+			set_pte_at(mm, va, pte, pfn_pte(pfn + PHYS_PFN(off),
+							ukl_page_prot(off)));
 		}
-		ret = ukl_set_pte(mm, off, pfn_pte(pfn, ukl_page_prot(off)));
-		if (ret) {
-			if (ukl_private_page(off))
-				__free_page(pfn_to_page(pfn));
-			return ret;
-		}
-		if (ukl_private_page(off))
-			inc_mm_counter(mm, MM_ANONPAGES);
+		pte_unmap_unlock(ptep, ptl);
 	}
 	return 0;
 }
 
-/* fork(): share the read-only pages, copy the private ones. */
+int ukl_map_image(struct mm_struct *mm)
+{
+	return ukl_map_template(mm);
+}
+
+/*
+ * Copy the private PTEs of one page table, [@va, @end), from @oldmm to @mm:
+ * both map the page, read-only. Returns the number of pages, or -ENOMEM.
+ */
+static long ukl_dup_ptes(struct mm_struct *oldmm, struct mm_struct *mm,
+			 pmd_t *src_pmd, unsigned long va, unsigned long end)
+{
+	spinlock_t *src_ptl, *dst_ptl;	/* the PTE table locks */
+	pte_t *src_pte, *dst_pte, *src, *dst;
+	long nr = 0;
+
+	dst_pte = get_locked_pte(mm, va, &dst_ptl);
+	if (!dst_pte)
+		return -ENOMEM;
+	src_pte = pte_offset_map_nolock(oldmm, src_pmd, va, &src_ptl);
+	if (!src_pte) {
+		pte_unmap_unlock(dst_pte, dst_ptl);
+		return 0;
+	}
+	/* As copy_pte_range(): the child's lock first, then the parent's. */
+	spin_lock_nested(src_ptl, SINGLE_DEPTH_NESTING);
+	for (src = src_pte, dst = dst_pte; va < end;
+	     va += PAGE_SIZE, src++, dst++) {
+		pte_t pte = ptep_get(src);
+
+		if (!pte_present(pte))
+			continue;
+		get_page(pte_page(pte));
+		if (pte_write(pte)) {
+			/* dup_mmap() flushes the parent's TLB after this. */
+			ptep_set_wrprotect(oldmm, va, src);
+			pte = pte_wrprotect(pte);
+		}
+		set_pte_at(mm, va, dst, pte);
+		nr++;
+	}
+	spin_unlock(src_ptl);
+	pte_unmap(src_pte);
+	pte_unmap_unlock(dst_pte, dst_ptl);
+	return nr;
+}
+
+/* fork(): share the template pages; share the private ones copy-on-write. */
 int ukl_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 {
-	unsigned long off;
+	unsigned long va, next, end = ukl_private_end();
+	int ret;
 
 	if (!ukl_mm(oldmm))
 		return 0;
+	ret = ukl_map_template(mm);
+	if (ret)
+		return ret;
 
-	for (off = 0; off < ukl_off(end); off += PAGE_SIZE) {
-		struct page *page;
-		spinlock_t *ptl;	/* the PTE table lock */
-		pte_t *ptep, pte;
-		int ret;
+	for (va = ukl_private_start(); va < end; va = next) {
+		pmd_t *pmd = ukl_lookup_pmd(oldmm, va);
+		long nr;
 
-		ret = ukl_copy_point();
-		if (ret)
-			return ret;
-		ptep = ukl_lookup_pte(oldmm, UKL_SLOT_BASE + off, &ptl);
-		if (!ptep)
+		next = pmd_addr_end(va, end);
+		if (!pmd || pmd_none(*pmd))
 			continue;
-		pte = ptep_get(ptep);
-		pte_unmap_unlock(ptep, ptl);
-		if (pte_none(pte))
-			continue;
-
-		if (ukl_private_page(off)) {
-			page = ukl_alloc_private(page_address(pte_page(pte)),
-						 PAGE_SIZE);
-			if (!page)
-				return -ENOMEM;
-			pte = pfn_pte(page_to_pfn(page), pte_pgprot(pte));
-		}
-		ret = ukl_set_pte(mm, off, pte);
-		if (ret) {
-			if (ukl_private_page(off))
-				__free_page(pte_page(pte));
-			return ret;
-		}
-		if (ukl_private_page(off))
-			inc_mm_counter(mm, MM_ANONPAGES);
+		nr = ukl_dup_ptes(oldmm, mm, pmd, va, next);
+		if (nr < 0)
+			return nr;
+		add_mm_counter(mm, MM_ANONPAGES, nr);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
 	}
 	return 0;
 }
 
-/* exit_mmap(): unmap the slot, free the private pages and page tables. */
+/*
+ * Make the private page at @va of @mm present, and writable if @write:
+ * a zero-filled or template-initialised page where none is, a copy of a
+ * page that another mm still shares, or the page itself when no other mm
+ * maps it any more. Sleeps; the caller holds no lock.
+ */
+static int ukl_fault_private(struct mm_struct *mm, unsigned long va,
+			     bool write)
+{
+	unsigned long off = va - UKL_SLOT_BASE;
+	struct page *old = NULL, *page;
+	spinlock_t *ptl;	/* the PTE table lock */
+	pte_t *ptep, pte;
+
+	ptep = get_locked_pte(mm, va, &ptl);
+	if (!ptep)
+		return -ENOMEM;
+	pte = ptep_get(ptep);
+	if (pte_present(pte)) {
+		if (!write || pte_write(pte))
+			goto unlock;	/* another thread was first */
+		old = pte_page(pte);
+		if (page_count(old) == 1) {
+			/* No other mm maps it: ours to write. */
+			set_pte_at(mm, va, ptep, pte_mkdirty(pte_mkwrite_novma(pte)));
+			goto unlock;
+		}
+		/* Keep it while copying from it unlocked. */
+		get_page(old);
+	}
+	pte_unmap_unlock(ptep, ptl);
+
+	if (old) {
+		page = alloc_page(GFP_KERNEL_ACCOUNT);
+		if (page)
+			copy_page(page_address(page), page_address(old));
+	} else {
+		page = ukl_alloc_private(off);
+	}
+	if (!page) {
+		if (old)
+			put_page(old);
+		return -ENOMEM;
+	}
+
+	ptep = get_locked_pte(mm, va, &ptl);
+	if (!ptep) {
+		__free_page(page);
+		if (old)
+			put_page(old);
+		return -ENOMEM;
+	}
+	if (!pte_same(ptep_get(ptep), pte)) {
+		/* Another thread of @mm got there first: use its page. */
+		pte_unmap_unlock(ptep, ptl);
+		__free_page(page);
+		if (old)
+			put_page(old);
+		return 0;
+	}
+	set_pte_at(mm, va, ptep, pfn_pte(page_to_pfn(page), ukl_page_prot(off)));
+	if (old) {
+		/* No CPU may keep reading the shared page through this mm. */
+		flush_tlb_mm_range(mm, va, va + PAGE_SIZE, PAGE_SHIFT, false);
+	} else {
+		inc_mm_counter(mm, MM_ANONPAGES);
+	}
+	pte_unmap_unlock(ptep, ptl);
+	if (old) {
+		put_page(old);		/* ours */
+		put_page(old);		/* the PTE's */
+	}
+	return 0;
+
+unlock:
+	pte_unmap_unlock(ptep, ptl);
+	return 0;
+}
+
+/* True if @va is a private page of the current application mm. */
+static bool ukl_private_addr(struct mm_struct *mm, unsigned long va)
+{
+	return va >= ukl_private_start() && va < ukl_private_end() &&
+	       ukl_mm(mm);
+}
+
+/*
+ * A page fault on a slot address (do_kern_addr_fault()), from application
+ * code or from kernel code accessing the application's memory (uaccess):
+ * make a private page present or writable, as do_anonymous_page() and
+ * do_wp_page() would. Only where a fault may sleep, as for any user
+ * address: with page faults disabled, or IRQs off, the caller goes on to
+ * the exception fixup (-EFAULT), and the kernel retries with faults
+ * enabled or through fixup_user_fault(). IRQs are enabled meanwhile and
+ * off again on return, as the caller entered. Anything else in the slot -
+ * a write to text, a fetch from data, a page past the image - is not
+ * ours: the caller's bad-area handling sends SIGSEGV or oopses as before.
+ */
+bool ukl_slot_fault(struct pt_regs *regs, unsigned long error_code,
+		    unsigned long address)
+{
+	struct mm_struct *mm = current->mm;
+	int ret;
+
+	if (!ukl_slot_addr(address) || !ukl_private_addr(mm, address) ||
+	    (error_code & (X86_PF_INSTR | X86_PF_RSVD | X86_PF_PK)) ||
+	    faulthandler_disabled() || !(regs->flags & X86_EFLAGS_IF))
+		return false;
+
+	local_irq_enable();
+	perf_sw_event(PERF_COUNT_SW_PAGE_FAULTS, 1, regs, address);
+	ret = ukl_fault_private(mm, address & PAGE_MASK,
+				error_code & X86_PF_WRITE);
+	if (!ret) {
+		count_vm_event(PGFAULT);
+		current->min_flt++;
+		perf_sw_event(PERF_COUNT_SW_PAGE_FAULTS_MIN, 1, regs, address);
+	} else if (user_mode(regs)) {
+		/* As VM_FAULT_OOM for a user fault: the OOM killer decides. */
+		pagefault_out_of_memory();
+		ret = 0;
+	}
+	local_irq_disable();
+	return !ret;
+}
+
+/*
+ * fixup_user_fault() on a slot address: what futexes and fault_in_*()
+ * use to make a page present and writable after an access with page
+ * faults disabled failed. Returns 0, or -EFAULT where a user address
+ * without a VMA would give it.
+ */
+int ukl_fixup_user_fault(struct mm_struct *mm, unsigned long address,
+			 unsigned int fault_flags)
+{
+	if (!ukl_private_addr(mm, address))
+		return -EFAULT;
+	if ((fault_flags & FAULT_FLAG_KILLABLE) && fatal_signal_pending(current))
+		return -EINTR;
+	return ukl_fault_private(mm, address & PAGE_MASK,
+				 fault_flags & FAULT_FLAG_WRITE) ? -ENOMEM : 0;
+}
+
+/* exit_mmap(): unmap the slot, drop its pages, free its page tables. */
 void ukl_exit_mmap(struct mm_struct *mm)
 {
-	unsigned long off, start = UKL_SLOT_BASE, end = start + UKL_SLOT_SIZE;
+	unsigned long va, next, start = UKL_SLOT_BASE, end = start + UKL_SLOT_SIZE;
+	unsigned long image_end = UKL_SLOT_BASE + PAGE_ALIGN(ukl_off(end));
 	struct mmu_gather tlb;
-	struct page *page, *tmp;
 	long freed = 0;
-	LIST_HEAD(pages);
 
 	if (!ukl_mm(mm))
 		return;
 
-	for (off = 0; off < ukl_off(end); off += PAGE_SIZE) {
+	/* As zap_pte_range(): pages are freed only after the TLB flush. */
+	tlb_gather_mmu_fullmm(&tlb, mm);
+	for (va = start; va < image_end; va = next) {
+		pmd_t *pmd = ukl_lookup_pmd(mm, va);
+		bool full = false;
 		spinlock_t *ptl;	/* the PTE table lock */
-		pte_t *ptep, pte;
+		pte_t *ptep, *pte;
 
-		ptep = ukl_lookup_pte(mm, start + off, &ptl);
+		next = pmd_addr_end(va, image_end);
+		if (!pmd || pmd_none(*pmd))
+			continue;
+again:
+		ptep = pte_offset_map_lock(mm, pmd, va, &ptl);
 		if (!ptep)
 			continue;
-		pte = ptep_get_and_clear(mm, start + off, ptep);
-		pte_unmap_unlock(ptep, ptl);
-		if (!pte_none(pte) && ukl_private_page(off)) {
-			list_add(&pte_page(pte)->lru, &pages);
+		for (pte = ptep; va < next; va += PAGE_SIZE, pte++) {
+			pte_t old = ptep_get_and_clear_full(mm, va, pte, 1);
+
+			if (pte_none(old))
+				continue;
+			tlb_remove_tlb_entry(&tlb, pte, va);
+			if (va < ukl_private_start())
+				continue;	/* a template page */
 			freed++;
+			if (__tlb_remove_page(&tlb, pte_page(old), false)) {
+				va += PAGE_SIZE;
+				full = true;
+				break;
+			}
+		}
+		pte_unmap_unlock(ptep, ptl);
+		if (full) {
+			tlb_flush_mmu(&tlb);
+			if (va < next)
+				goto again;
 		}
 		cond_resched();
 	}
 	add_mm_counter(mm, MM_ANONPAGES, -freed);
-	/* No CPU may still reach a private page through a stale TLB entry. */
-	flush_tlb_mm(mm);
-	list_for_each_entry_safe(page, tmp, &pages, lru)
-		__free_page(page);
 
 	/* As free_ldt_pgtables(): free_pgd_range() works for this range. */
-	tlb_gather_mmu_fullmm(&tlb, mm);
 	free_pgd_range(&tlb, start, end, start, end);
 	tlb_finish_mmu(&tlb);
 }

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "ukl_app.h"
 
@@ -26,6 +28,14 @@ int main(int argc, char **argv)
 		return ukl_fresh_main(argc, argv);
 	if (!strcmp(test, "fault"))
 		return ukl_fault_main(argc, argv);
+	if (!strcmp(test, "layout")) {
+		/* Where this start's stack, mmap area and heap are. */
+		void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		printf("%p %p %p\n", (void *)&test, m, sbrk(0));
+		return m == MAP_FAILED;
+	}
 	if (!strcmp(test, "segv")) {
 		/* Die of SIGSEGV with no handler: the runner must see it. */
 		int *p = NULL;
@@ -43,6 +53,6 @@ int main(int argc, char **argv)
 		asm volatile("mov %0, %%rsp\n\tud2" : : "r" (0xffffc88000001000UL));
 	}
 	fprintf(stderr, "UKL_TEST=%s: no such test program (%s)\n", test,
-		"basic, proc, errno, fault, control, fresh, segv");
+		"basic, proc, errno, fault, control, fresh, layout, segv");
 	return 2;
 }

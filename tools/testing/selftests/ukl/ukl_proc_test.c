@@ -15,9 +15,11 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -349,6 +351,250 @@ TEST(fork_from_thread)
 	ASSERT_EQ(7, (long)ret);
 }
 
+/*
+ * Copy-on-write of globals across fork(), page by page. cow_bss is written
+ * only here: before the fork every other page, so both written (shared)
+ * and never-touched (zero) pages are inherited. The child writes pages
+ * 4k and 4k+1, then the parent writes 4k+2 and 4k+3; each must see only
+ * its own writes.
+ */
+#define COW_PAGES	2048		/* 8 MiB */
+#define PG		4096
+
+static alignas(PG) char cow_bss[COW_PAGES][PG];
+
+static char cow_expect(int i, bool child)
+{
+	switch (i % 4) {
+	case 0:
+		return child ? 'c' : 'p';
+	case 1:
+		return child ? 'c' : 0;
+	case 2:
+		return child ? 'p' : 'P';
+	default:
+		return child ? 0 : 'P';
+	}
+}
+
+/* Index + 1 of the first page whose first and last bytes are not right. */
+static int cow_check(bool child)
+{
+	int i;
+
+	for (i = 0; i < COW_PAGES; i++) {
+		char want = cow_expect(i, child);
+
+		if (cow_bss[i][0] != want || cow_bss[i][PG - 1] != want)
+			return i + 1;
+	}
+	return 0;
+}
+
+static void cow_write(int first, char c)
+{
+	int i;
+
+	for (i = first; i < COW_PAGES; i += 4) {
+		memset(cow_bss[i], c, PG);
+		memset(cow_bss[i + 1], c, PG);
+	}
+}
+
+TEST(fork_cow_both_ways)
+{
+	int status, i, to_child[2], to_parent[2], bad = 0;
+	char go;
+	pid_t pid;
+
+	for (i = 0; i < COW_PAGES; i += 2)
+		memset(cow_bss[i], 'p', PG);
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Before anyone writes: what the parent had. */
+		for (i = 0; i < COW_PAGES; i++)
+			if (cow_bss[i][0] != (i % 2 ? 0 : 'p'))
+				_exit(2);
+		cow_write(0, 'c');
+		if (write(to_parent[1], "c", 1) != 1 ||
+		    read(to_child[0], &go, 1) != 1)
+			_exit(3);
+		_exit(cow_check(true) ? 1 : 0);
+	}
+	ASSERT_EQ(1, read(to_parent[0], &go, 1));
+	cow_write(2, 'P');
+	ASSERT_EQ(1, write(to_child[1], "p", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	bad = cow_check(false);
+	EXPECT_EQ(0, bad) TH_LOG("parent: page %d", bad - 1);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	memset(cow_bss, 0, sizeof(cow_bss));
+}
+
+/*
+ * Threads fork while their siblings write globals: each thread owns one
+ * page and bumps its counter before each of its forks, so the value a
+ * child must see is known; the child then writes the page, which the
+ * parent must not see.
+ */
+#define FORK_THREADS	4
+#define FORKS_EACH	10
+
+static struct {
+	alignas(PG) long v;
+	char pad[PG - sizeof(long)];
+} thread_page[FORK_THREADS];
+
+static void *cow_forker(void *arg)
+{
+	long t = (long)arg, k, ok = 0;
+
+	for (k = 1; k <= FORKS_EACH; k++) {
+		int status;
+		pid_t pid;
+
+		thread_page[t].v = k;
+		pid = fork();
+		if (pid == 0) {
+			bool same = thread_page[t].v == k;
+
+			thread_page[t].v = -1;
+			_exit(same ? 0 : 1);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid)
+			break;
+		if (WIFEXITED(status) && !WEXITSTATUS(status) &&
+		    thread_page[t].v == k)
+			ok++;
+	}
+	return (void *)ok;
+}
+
+TEST(fork_cow_from_threads)
+{
+	pthread_t t[FORK_THREADS];
+	void *ok;
+	long i;
+
+	for (i = 0; i < FORK_THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, cow_forker, (void *)i));
+	for (i = 0; i < FORK_THREADS; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], &ok));
+		EXPECT_EQ(FORKS_EACH, (long)ok) TH_LOG("thread %ld", i);
+	}
+}
+
+/*
+ * A futex word that the kernel itself writes, with page faults disabled,
+ * in a page that fork() made copy-on-write (the futex code then makes the
+ * page writable through fixup_user_fault() and retries), and in a page
+ * never touched before: FUTEX_WAKE_OP sets the second word.
+ */
+static struct {
+	alignas(PG) int word[2];
+	char pad[PG - 2 * sizeof(int)];
+} futex_page[2];
+
+TEST(futex_writes_cow_and_untouched_globals)
+{
+	int op = FUTEX_OP(FUTEX_OP_SET, 5, FUTEX_OP_CMP_EQ, 0);
+	int status, i, go[2];
+	char c;
+	pid_t pid;
+
+	futex_page[0].word[0] = 1;	/* written: shared after the fork */
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		_exit(futex_page[0].word[1] || futex_page[1].word[1] ? 1 : 0);
+	}
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(0, syscall(SYS_futex, &futex_page[i].word[0],
+				     FUTEX_WAKE_OP_PRIVATE, 1, NULL,
+				     &futex_page[i].word[1], op))
+			TH_LOG("page %d: %s", i, strerror(errno));
+		EXPECT_EQ(5, futex_page[i].word[1]);
+	}
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* A /proc/meminfo field, in KiB, or -1. */
+static long meminfo_kb(const char *field)
+{
+	char line[128];
+	long kb = -1;
+	size_t n = strlen(field);
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n) && line[n] == ':')
+			kb = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+/*
+ * Children copy-on-write 8 MiB of globals each while ordinary memory
+ * fills the machine to within 96 MiB of MemAvailable, so the copies are
+ * allocated under reclaim; then the same forks repeated must give back
+ * every page: MemFree ends where it started, give or take.
+ */
+TEST(fork_cow_under_memory_pressure)
+{
+	long avail = meminfo_kb("MemAvailable"), before, after;
+	size_t ballast = 0;
+	char *b = MAP_FAILED;
+	int k, status;
+
+	ASSERT_LT(0, avail);
+	memset(cow_bss, 'x', sizeof(cow_bss));
+	if (avail > 160 * 1024) {
+		ballast = (size_t)(avail - 96 * 1024) << 10;
+		b = mmap(NULL, ballast, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		ASSERT_NE(MAP_FAILED, b);
+	}
+	before = meminfo_kb("MemFree");
+	for (k = 0; k < 12; k++) {
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			int i;
+
+			memset(cow_bss, 'a' + k, sizeof(cow_bss));
+			for (i = 0; i < COW_PAGES; i++)
+				if (cow_bss[i][PG / 2] != 'a' + k)
+					_exit(1);
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+	after = meminfo_kb("MemFree");
+	if (b != MAP_FAILED)
+		munmap(b, ballast);
+	for (k = 0; k < COW_PAGES; k++)
+		ASSERT_EQ('x', cow_bss[k][PG / 2]);
+	/* 12 leaked copies would be 96 MiB. */
+	EXPECT_GT(16 * 1024, before - after)
+		TH_LOG("MemFree %ld KiB before, %ld KiB after", before, after);
+	memset(cow_bss, 0, sizeof(cow_bss));
+}
+
 /* fork() then exec of an ordinary binary runs that binary, not the app. */
 TEST(fork_exec_ordinary_binary)
 {
@@ -422,6 +668,60 @@ TEST(second_start_fresh_data)
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(100, WEXITSTATUS(status));
 	ASSERT_EQ(99, global_counter);
+}
+
+/* Run /UKL with UKL_TEST=layout; its line in @buf. */
+static int start_layout(char *buf, size_t len)
+{
+	char *const argv[] = { "UKL", NULL };
+	char *const envp[] = { "UKL_TEST=layout", NULL };
+	int status, fds[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		execve("/UKL", argv, envp);
+		_exit(127);
+	}
+	close(fds[1]);
+	n = read(fds[0], buf, len - 1);
+	close(fds[0]);
+	buf[n > 0 ? n : 0] = 0;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Each start of the application gets a new random stack and mmap base. */
+TEST(address_space_randomized)
+{
+	void *stack[2], *map[2], *brk[2];
+	char line[2][128];
+	int i, n, level = -1;
+	FILE *f;
+
+	if (!in_ring0())
+		SKIP(return, "only as the UKL application");
+	f = fopen("/proc/sys/kernel/randomize_va_space", "r");
+	ASSERT_NE(NULL, f);
+	n = fscanf(f, "%d", &level);
+	fclose(f);
+	ASSERT_EQ(1, n);
+	if (!level)
+		SKIP(return, "randomize_va_space is 0");
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, start_layout(line[i], sizeof(line[i])));
+		n = sscanf(line[i], "%p %p %p", &stack[i], &map[i], &brk[i]);
+		ASSERT_EQ(3, n) TH_LOG("%s", line[i]);
+	}
+	EXPECT_NE(stack[0], stack[1]);
+	EXPECT_NE(map[0], map[1]);
 }
 
 /* Starting the application needs CAP_SYS_RAWIO: without it, EPERM. */

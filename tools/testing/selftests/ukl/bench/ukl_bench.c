@@ -133,6 +133,9 @@ static __u64 *samp_b;
 static alignas(4096) char tx_buf[MAX_XFER];
 static alignas(4096) char rx_buf[MAX_XFER];
 
+/* Written before the second fork row: a program with a large .bss. */
+static char fork_bss[64UL << 20];
+
 /* Resident-page map of the page_fault_stack thread's stack. */
 static unsigned char stack_vec[FAULT_STACK_SIZE / 4096];
 
@@ -1087,13 +1090,47 @@ static pid_t raw_fork(void)
 	return syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
 }
 
+/*
+ * fork + exit + wait of a child that only exits.  @mib_bss is the size of
+ * the .bss the program has written, for the row's label.
+ */
+static void bench_fork(long mib_bss)
+{
+	long n = iters_for(mib_bss ? 20 : 50);
+	long w = warmup_for(n);
+	pid_t pid, r = 0;
+	__u64 t0, t1;
+	int status;
+	long i;
+
+	for (i = -w; i < n; i++) {
+		if (!i)
+			mark_reset();
+		t0 = now_ns();
+		mark_start_a();
+		pid = raw_fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			r = waitpid(pid, &status, 0);
+		mark_stop();
+		t1 = now_ns();
+		if (pid < 0 || r < 0)
+			fail("fork");
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			fail_msg("fork", "child did not exit with status 0");
+		if (i >= 0)
+			samp_a[i] = net(t0, t1);
+	}
+	report(FAM_PROC, "fork", mib_bss, samp_a, n);
+}
+
 static void bench_proc(void)
 {
 	long n, w, i;
 	__u64 t0, t1;
 	pthread_t t;
-	int err, status;
-	pid_t pid, r = 0;
+	int err;
 
 	n = iters_for(100);
 	w = warmup_for(n);
@@ -1118,28 +1155,10 @@ static void bench_proc(void)
 		printf("# skipped: fork (--no-fork)\n");
 		return;
 	}
-	n = iters_for(50);
-	w = warmup_for(n);
-	for (i = -w; i < n; i++) {
-		if (!i)
-			mark_reset();
-		t0 = now_ns();
-		mark_start_a();
-		pid = raw_fork();
-		if (pid == 0)
-			_exit(0);
-		if (pid > 0)
-			r = waitpid(pid, &status, 0);
-		mark_stop();
-		t1 = now_ns();
-		if (pid < 0 || r < 0)
-			fail("fork");
-		if (!WIFEXITED(status) || WEXITSTATUS(status))
-			fail_msg("fork", "child did not exit with status 0");
-		if (i >= 0)
-			samp_a[i] = net(t0, t1);
-	}
-	report(FAM_PROC, "fork", 0, samp_a, n);
+	bench_fork(0);
+	/* The same program with 64 MiB of written .bss: fork's per-page cost. */
+	memset(fork_bss, 1, sizeof(fork_bss));
+	bench_fork(sizeof(fork_bss) >> 20);
 }
 
 /* ------------------------------------------------------------------------ */
