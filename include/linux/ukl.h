@@ -16,6 +16,7 @@ struct filename;
 struct mm_struct;
 struct pt_regs;
 struct task_struct;
+struct time_namespace;
 
 /* putreg() of arch/x86/kernel/ptrace.c, handed to ukl_genregs_set(). */
 typedef int (*ukl_putreg_t)(struct task_struct *task, unsigned long offset,
@@ -39,6 +40,7 @@ bool ukl_slot_fault(struct pt_regs *regs, unsigned long error_code,
 		    unsigned long address);
 int ukl_fixup_user_fault(struct mm_struct *mm, unsigned long address,
 			 unsigned int fault_flags);
+void ukl_vdso_join_timens(struct mm_struct *mm, struct time_namespace *ns);
 bool ukl_step_into_entry(struct pt_regs *regs, unsigned long dr6);
 void ukl_switch_mm(struct mm_struct *next);
 ssize_t ukl_show_vulnerability(unsigned int bug, char *buf);
@@ -177,6 +179,9 @@ static inline int ukl_fixup_user_fault(struct mm_struct *mm,
 {
 	return -EFAULT;
 }
+
+static inline void ukl_vdso_join_timens(struct mm_struct *mm,
+					struct time_namespace *ns) { }
 
 static inline bool ukl_step_into_entry(struct pt_regs *regs,
 				       unsigned long dr6)

@@ -10,8 +10,9 @@
  * recognised by ukl_format, which reads nothing else from it: it gives the
  * new mm the application slot (mm.c), puts argv, envp and an auxiliary
  * vector describing the image on a normal user-half stack, and starts the
- * application at CPL0 at its _start. There is no vDSO: its code is in user
- * pages, which SMEP forbids at CPL0.
+ * application at CPL0 at its _start, with the UKL vDSO in its slot
+ * (vdso/map.c): the ordinary one's code is in user pages, which SMEP
+ * forbids at CPL0.
  */
 #include <linux/binfmts.h>
 #include <linux/cred.h>
@@ -140,13 +141,15 @@ static int ukl_create_tables(struct linux_binprm *bprm, unsigned long entry)
 	UKL_AUX(AT_EXECFN, bprm->exec);
 	UKL_AUX(AT_PLATFORM, u_platform);
 	UKL_AUX(AT_MINSIGSTKSZ, get_sigframe_size());
+	if (ukl_vdso_base(mm))
+		UKL_AUX(AT_SYSINFO_EHDR, ukl_vdso_base(mm));
 	if (IS_ENABLED(CONFIG_RSEQ)) {
 		UKL_AUX(AT_RSEQ_FEATURE_SIZE, offsetof(struct rseq, end));
 		UKL_AUX(AT_RSEQ_ALIGN, __alignof__(struct rseq));
 	}
 	UKL_AUX(AT_NULL, 0);
 #undef UKL_AUX
-	BUILD_BUG_ON(2 * 22 > AT_VECTOR_SIZE);
+	BUILD_BUG_ON(2 * 23 > AT_VECTOR_SIZE);
 
 	p -= (1 + bprm->argc + 1 + bprm->envc + 1 + n) * sizeof(long);
 	sp = (unsigned long __user *)(p & ~15UL);
@@ -194,7 +197,7 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 	 * see the new mm before ukl_mm() is true for it (control.c).
 	 */
 	mm = current->mm;
-	ret = ukl_map_image(mm);
+	ret = ukl_map_image(mm) ?: ukl_map_vdso(mm);
 	if (ret)
 		return ret;
 	/* The mm was switched to before the slot was mapped: catch up. */

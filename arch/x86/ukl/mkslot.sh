@@ -38,7 +38,7 @@ if [ -z "$app" ]; then
 	printf '' | ${CC:-gcc} -c -x c -o "$out" -
 	{
 		echo "__ukl_tmpl_end = __ukl_tmpl_start;"
-		for s in rx_end rw file_end end; do echo "__ukl_off_$s = 0;"; done
+		for s in rx_end rw file_end end syscall_entry; do echo "__ukl_off_$s = 0;"; done
 	} > "$lds"
 	exit 0
 fi
@@ -177,6 +177,7 @@ ehdr() {
 	echo "	__ukl_off_rw = ABSOLUTE(ADDR(.ukl.data) - $slot_base);"
 	echo "	__ukl_off_file_end = ABSOLUTE(__ukl_slot_file_end - $slot_base);"
 	echo "	__ukl_off_end = ABSOLUTE(__ukl_slot_end - $slot_base);"
+	echo "	__ukl_off_syscall_entry = ABSOLUTE(ukl_syscall_entry - $slot_base);"
 	echo "	__ukl_tmpl_end = ALIGN(__ukl_tmpl_start + (__ukl_slot_file_end - $slot_base), 4096);"
 	# The end of the slot stays unmapped: a masked user access that
 	# starts in the slot (mask_user_address() lets the whole slot

@@ -107,7 +107,7 @@ void ukl_switch_mm(struct mm_struct *next)
 }
 
 /* The PMD entry of @va in @mm, or NULL without allocating page tables. */
-static pmd_t *ukl_lookup_pmd(struct mm_struct *mm, unsigned long va)
+pmd_t *ukl_lookup_pmd(struct mm_struct *mm, unsigned long va)
 {
 	p4d_t *p4d = p4d_offset(pgd_offset(mm, va), va);
 	pud_t *pud;
@@ -253,7 +253,7 @@ int ukl_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 
 	if (!ukl_mm(oldmm))
 		return 0;
-	ret = ukl_map_template(mm);
+	ret = ukl_map_template(mm) ?: ukl_dup_vdso(oldmm, mm);
 	if (ret)
 		return ret;
 
@@ -418,11 +418,14 @@ int ukl_fixup_user_fault(struct mm_struct *mm, unsigned long address,
 				 fault_flags & FAULT_FLAG_WRITE) ? -ENOMEM : 0;
 }
 
-/* exit_mmap(): unmap the slot, drop its pages, free its page tables. */
+/*
+ * exit_mmap(): unmap the slot (image and vDSO), drop its private pages,
+ * free its page tables.
+ */
 void ukl_exit_mmap(struct mm_struct *mm)
 {
 	unsigned long va, next, start = UKL_SLOT_BASE, end = start + UKL_SLOT_SIZE;
-	unsigned long image_end = UKL_SLOT_BASE + PAGE_ALIGN(ukl_off(end));
+	unsigned long image_end = UKL_SLOT_BASE + ukl_vdso_end();
 	struct mmu_gather tlb;
 	long freed = 0;
 
@@ -450,8 +453,8 @@ again:
 			if (pte_none(old))
 				continue;
 			tlb_remove_tlb_entry(&tlb, pte, va);
-			if (va < ukl_private_start())
-				continue;	/* a template page */
+			if (va < ukl_private_start() || va >= ukl_private_end())
+				continue;	/* a template or vDSO page */
 			freed++;
 			if (__tlb_remove_page(&tlb, pte_page(old), false)) {
 				va += PAGE_SIZE;

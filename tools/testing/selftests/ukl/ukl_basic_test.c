@@ -29,7 +29,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sched.h>
@@ -1776,6 +1781,198 @@ static int test_clock_vdso_fallback(void)
 	return KSFT_PASS;
 }
 
+/*
+ * The vDSO, where it is mapped (not with vdso=0): in ring 0 the UKL vDSO
+ * in the application slot (a supervisor page: the ordinary vDSO's user
+ * pages cannot be executed at CPL0). The clocks it serves must never
+ * enter the kernel: a seccomp filter makes the system calls behind them
+ * fail with EPERM, so any call that still succeeds went through the vDSO.
+ * A clock it does not serve must fall back to the system call, which must
+ * then meet the filter (so the fallback enters the kernel through the
+ * normal entry code).
+ */
+static bool in_ring0(void)
+{
+	unsigned short cs;
+
+	asm volatile("mov %%cs, %0" : "=r" (cs));
+	return (cs & 3) == 0;
+}
+
+static int skip(const char *why)
+{
+	ksft_print_msg("%s\n", why);
+	return KSFT_SKIP;
+}
+
+static bool vdso_clocksource(void)
+{
+	char cs[64] = "";
+	FILE *f;
+
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  "r");
+	if (!f)
+		return false;
+	if (!fgets(cs, sizeof(cs), f))
+		cs[0] = '\0';
+	fclose(f);
+	return !strcmp(cs, "tsc\n") || !strcmp(cs, "kvm-clock\n") ||
+	       !strcmp(cs, "hyperv_clocksource_tsc_page\n");
+}
+
+static const int vdso_syscalls[] = {
+	SYS_clock_gettime, SYS_gettimeofday, SYS_time, SYS_getcpu,
+};
+
+/* EPERM for the system calls behind the vDSO functions, all else allowed. */
+static int deny_vdso_syscalls(void)
+{
+	struct sock_filter f[4 + 2 * ARRAY_SIZE(vdso_syscalls)];
+	struct sock_fprog prog = { .filter = f };
+	unsigned int i, n = 0;
+
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				offsetof(struct seccomp_data, nr));
+	for (i = 0; i < ARRAY_SIZE(vdso_syscalls); i++) {
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+					vdso_syscalls[i], 0, 1);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					SECCOMP_RET_ERRNO | EPERM);
+	}
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	prog.len = n;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+static const clockid_t vdso_clocks[] = {
+	CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW,
+	CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME,
+	CLOCK_TAI,
+};
+
+static int test_vdso_no_system_calls(void)
+{
+	unsigned long ehdr = getauxval(AT_SYSINFO_EHDR);
+	struct timespec ts;
+	struct timeval tv;
+	unsigned int i;
+	bool in_slot;
+	int bad = 0;
+
+	if (!ehdr) {
+		char cmdline[1024] = "";
+		FILE *f = fopen("/proc/cmdline", "r");
+
+		if (f) {
+			if (!fgets(cmdline, sizeof(cmdline), f))
+				cmdline[0] = '\0';
+			fclose(f);
+		}
+		if (strstr(cmdline, "vdso=0"))
+			return skip("no vDSO (vdso=0)");
+		ksft_print_msg("no vDSO (AT_SYSINFO_EHDR is 0)\n");
+		return KSFT_FAIL;
+	}
+	in_slot = ehdr >= 0xfffffe8000000000UL;
+	if (in_ring0() != in_slot) {
+		ksft_print_msg("AT_SYSINFO_EHDR %#lx is not where a%s vDSO goes\n",
+			       ehdr, in_ring0() ? " ring-0" : "n ordinary");
+		return KSFT_FAIL;
+	}
+	if (!vdso_clocksource())
+		return skip("the clocksource has no vDSO mode");
+	if (deny_vdso_syscalls())
+		return fail_errno("seccomp");
+	for (i = 0; i < ARRAY_SIZE(vdso_clocks); i++) {
+		if (clock_gettime(vdso_clocks[i], &ts)) {
+			ksft_print_msg("clock %d: %s: a system call\n",
+				       vdso_clocks[i], strerror(errno));
+			bad++;
+		}
+	}
+	if (gettimeofday(&tv, NULL) || time(NULL) == (time_t)-1 ||
+	    sched_getcpu() < 0) {
+		ksft_print_msg("gettimeofday/time/getcpu: %s: a system call\n",
+			       strerror(errno));
+		bad++;
+	}
+	/* Not a vDSO clock: the fallback must meet the filter. */
+	errno = 0;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != -1 || errno != EPERM) {
+		ksft_print_msg("CLOCK_PROCESS_CPUTIME_ID: not the filtered system call (%s)\n",
+			       strerror(errno));
+		bad++;
+	}
+	return bad ? KSFT_FAIL : KSFT_PASS;
+}
+
+static long long ts_ns(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/* Each vDSO answer lies between two system call answers, and agrees. */
+static int test_vdso_matches_system_calls(void)
+{
+	static const clockid_t more[] = {
+		CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID,
+	};
+	struct timespec a, b, c, ra, rb;
+	struct timeval ta, tb, tc;
+	unsigned int i, sys_cpu = ~0U;
+	cpu_set_t set;
+	int bad = 0, cpu;
+	time_t t0, t1, t2;
+
+	for (i = 0; i < ARRAY_SIZE(vdso_clocks) + ARRAY_SIZE(more); i++) {
+		clockid_t id = i < ARRAY_SIZE(vdso_clocks) ? vdso_clocks[i] :
+			       more[i - ARRAY_SIZE(vdso_clocks)];
+
+		if (syscall(SYS_clock_gettime, id, &a) || clock_gettime(id, &b) ||
+		    syscall(SYS_clock_gettime, id, &c) ||
+		    syscall(SYS_clock_getres, id, &ra) || clock_getres(id, &rb))
+			return fail_errno("clock_gettime/clock_getres");
+		if (ts_ns(&a) > ts_ns(&b) || ts_ns(&b) > ts_ns(&c) ||
+		    ts_ns(&ra) != ts_ns(&rb)) {
+			ksft_print_msg("clock %d: %lld <= %lld <= %lld? resolution %lld vs %lld\n",
+				       id, ts_ns(&a), ts_ns(&b), ts_ns(&c),
+				       ts_ns(&ra), ts_ns(&rb));
+			bad++;
+		}
+	}
+	if (syscall(SYS_gettimeofday, &ta, NULL) || gettimeofday(&tb, NULL) ||
+	    syscall(SYS_gettimeofday, &tc, NULL))
+		return fail_errno("gettimeofday");
+	if (timercmp(&ta, &tb, >) || timercmp(&tb, &tc, >)) {
+		ksft_print_msg("gettimeofday out of order\n");
+		bad++;
+	}
+	t0 = syscall(SYS_time, NULL);
+	t1 = time(NULL);
+	t2 = syscall(SYS_time, NULL);
+	if (t0 > t1 || t1 > t2) {
+		ksft_print_msg("time: %lld %lld %lld\n", (long long)t0,
+			       (long long)t1, (long long)t2);
+		bad++;
+	}
+	/* Pinned, so that both answers must name the same CPU. */
+	cpu = sched_getcpu();
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (cpu < 0 || sched_setaffinity(0, sizeof(set), &set))
+		return fail_errno("sched_getcpu/sched_setaffinity");
+	if (syscall(SYS_getcpu, &sys_cpu, NULL, NULL) ||
+	    sched_getcpu() != (int)sys_cpu) {
+		ksft_print_msg("getcpu: vDSO %d, system call %u\n",
+			       sched_getcpu(), sys_cpu);
+		bad++;
+	}
+	return bad ? KSFT_FAIL : KSFT_PASS;
+}
+
 /* ------------------------------------------------------------------------ */
 /* brk_grow_shrink                                                          */
 /* ------------------------------------------------------------------------ */
@@ -2158,6 +2355,16 @@ TEST_F(basic, clock_realtime)
 TEST_F(basic, clock_vdso_fallback)
 {
 	run_case(_metadata, test_clock_vdso_fallback);
+}
+
+TEST_F(basic, vdso_no_system_calls)
+{
+	run_case(_metadata, test_vdso_no_system_calls);
+}
+
+TEST_F(basic, vdso_matches_system_calls)
+{
+	run_case(_metadata, test_vdso_matches_system_calls);
 }
 
 TEST_F(basic, signal_handler)
