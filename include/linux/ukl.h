@@ -9,7 +9,19 @@
 
 #include <linux/errno.h>
 #include <linux/types.h>
+
+/*
+ * UKL is x86-64 only, but generic code includes this header: elsewhere,
+ * no address is in the application slot.
+ */
+#ifdef CONFIG_X86
 #include <asm/ukl.h>
+#else
+static inline bool ukl_slot_addr(unsigned long addr)
+{
+	return false;
+}
+#endif
 
 struct file;
 struct filename;
