@@ -52,6 +52,8 @@ bool ukl_slot_fault(struct pt_regs *regs, unsigned long error_code,
 		    unsigned long address);
 int ukl_fixup_user_fault(struct mm_struct *mm, unsigned long address,
 			 unsigned int fault_flags);
+int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+			 int len, unsigned int gup_flags);
 void ukl_vdso_join_timens(struct mm_struct *mm, struct time_namespace *ns);
 bool ukl_step_into_entry(struct pt_regs *regs, unsigned long dr6);
 void ukl_switch_mm(struct mm_struct *next);
@@ -190,6 +192,13 @@ static inline int ukl_fixup_user_fault(struct mm_struct *mm,
 				       unsigned int fault_flags)
 {
 	return -EFAULT;
+}
+
+static inline int ukl_access_remote_vm(struct mm_struct *mm,
+				       unsigned long addr, void *buf, int len,
+				       unsigned int gup_flags)
+{
+	return 0;
 }
 
 static inline void ukl_vdso_join_timens(struct mm_struct *mm,

@@ -120,6 +120,12 @@ pmd_t *ukl_lookup_pmd(struct mm_struct *mm, unsigned long va)
 	return pmd_offset(pud, va);
 }
 
+/* The template page's frame for slot address @va. */
+static unsigned long ukl_tmpl_pfn(unsigned long va)
+{
+	return PHYS_PFN(__pa_symbol(__ukl_tmpl_start) + va - UKL_SLOT_BASE);
+}
+
 static unsigned long ukl_private_start(void)
 {
 	return UKL_SLOT_BASE + ukl_off(rw);
@@ -419,6 +425,124 @@ int ukl_fixup_user_fault(struct mm_struct *mm, unsigned long address,
 }
 
 /*
+ * The page to read or write at @va for a debugger, with its PTE lock held
+ * (*@ptl, *@ptep), or NULL. A write to a private page makes it present
+ * and exclusive first; a write to text or read-only data (FOLL_FORCE:
+ * breakpoints) gives the mm its own copy of that template page, mapped as
+ * before, which only this mm sees and which exit frees.
+ */
+static struct page *ukl_debug_page(struct mm_struct *mm, unsigned long va,
+				   bool write, bool force, spinlock_t **ptl,
+				   pte_t **ptep)
+{
+	unsigned long off = va - UKL_SLOT_BASE;
+	bool private = va >= ukl_private_start() && va < ukl_private_end();
+	unsigned long tmpl_pfn = ukl_tmpl_pfn(va);
+	struct page *copy;
+	pte_t pte;
+
+	if (write && private && ukl_fault_private(mm, va, true))
+		return NULL;
+	if (write && !private && !force)
+		return NULL;
+again:
+	*ptep = get_locked_pte(mm, va, ptl);
+	if (!*ptep)
+		return NULL;
+	pte = ptep_get(*ptep);
+	if (!pte_present(pte)) {
+		pte_unmap_unlock(*ptep, *ptl);
+		return NULL;
+	}
+	if (!write || (private && pte_write(pte)) ||
+	    (!private && pte_pfn(pte) != tmpl_pfn))
+		return pte_page(pte);
+	pte_unmap_unlock(*ptep, *ptl);
+	if (private) {
+		/* Shared again by a fork meanwhile: copy it again. */
+		if (ukl_fault_private(mm, va, true))
+			return NULL;
+		goto again;
+	}
+
+	/* Text or read-only data: a copy of the template page for @mm. */
+	copy = alloc_page(GFP_KERNEL_ACCOUNT);
+	if (!copy)
+		return NULL;
+	copy_page(page_address(copy), (void *)(__ukl_tmpl_start + off));
+	*ptep = get_locked_pte(mm, va, ptl);
+	if (!*ptep) {
+		__free_page(copy);
+		return NULL;
+	}
+	if (!pte_same(ptep_get(*ptep), pte)) {
+		pte_unmap_unlock(*ptep, *ptl);
+		__free_page(copy);
+		goto again;
+	}
+	set_pte_at(mm, va, *ptep, pfn_pte(page_to_pfn(copy), ukl_page_prot(off)));
+	flush_tlb_mm_range(mm, va, va + PAGE_SIZE, PAGE_SHIFT, false);
+	inc_mm_counter(mm, MM_ANONPAGES);
+	return copy;
+}
+
+/*
+ * access_remote_vm() on the slot: what ptrace's PEEK and POKE requests and
+ * /proc/PID/mem do for a debugger (who may do so was decided by the
+ * caller, under the ptrace rules). Slot memory has no VMA, so GUP cannot
+ * reach it; walk the slot's page tables instead. A private page never
+ * touched reads as what its first touch would give, without allocating
+ * it. Returns the bytes transferred.
+ */
+int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+			 int len, unsigned int gup_flags)
+{
+	bool write = gup_flags & FOLL_WRITE, force = gup_flags & FOLL_FORCE;
+	int done = 0;
+
+	if (!ukl_mm(mm))
+		return 0;
+	while (len > 0 && addr >= UKL_SLOT_BASE &&
+	       addr < ukl_private_end()) {
+		unsigned long va = addr & PAGE_MASK, pg = addr & ~PAGE_MASK;
+		int n = min_t(int, len, PAGE_SIZE - pg);
+		unsigned long off = va - UKL_SLOT_BASE;
+		struct page *page;
+		spinlock_t *ptl;	/* the PTE table lock */
+		pte_t *ptep;
+
+		page = ukl_debug_page(mm, va, write, force, &ptl, &ptep);
+		if (page) {
+			/* Under the PTE lock: no fork can share it meanwhile. */
+			if (write)
+				memcpy(page_address(page) + pg, buf, n);
+			else
+				memcpy(buf, page_address(page) + pg, n);
+			pte_unmap_unlock(ptep, ptl);
+		} else if (!write && off >= ukl_off(rw)) {
+			size_t from_tmpl = 0;
+
+			/* Not touched yet: its template, then zeros. */
+			if (off + pg < ukl_off(file_end))
+				from_tmpl = min_t(size_t, n,
+						  ukl_off(file_end) - off - pg);
+			memcpy(buf, __ukl_tmpl_start + off + pg, from_tmpl);
+			memset(buf + from_tmpl, 0, n - from_tmpl);
+		} else {
+			break;
+		}
+		addr += n;
+		buf += n;
+		len -= n;
+		done += n;
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	return done;
+}
+
+/*
  * exit_mmap(): unmap the slot (image and vDSO), drop its private pages,
  * free its page tables.
  */
@@ -453,7 +577,9 @@ again:
 			if (pte_none(old))
 				continue;
 			tlb_remove_tlb_entry(&tlb, pte, va);
-			if (va < ukl_private_start() || va >= ukl_private_end())
+			if (va >= ukl_private_end() ||
+			    (va < ukl_private_start() &&
+			     pte_pfn(old) == ukl_tmpl_pfn(va)))
 				continue;	/* a template or vDSO page */
 			freed++;
 			if (__tlb_remove_page(&tlb, pte_page(old), false)) {

@@ -289,6 +289,89 @@ TEST(nobody_cannot_control_ring0_process)
 /* ------------------------------------------------------------------------ */
 
 /*
+ * A debugger (root) reads and writes the globals and the code of a stopped
+ * child, a forked copy of this process (in ring 0 when this is the
+ * application: then they are in the application slot), with PEEK/POKE and
+ * through /proc/PID/mem: initialised data, a .bss page never touched, a
+ * function; writes (a breakpoint into code included) are the child's
+ * alone.
+ */
+#define __noipa	__attribute__((__noipa__))
+
+static unsigned long dbg_data = 0x1122334455667788UL;
+static unsigned long dbg_bss[1024];
+
+static __noipa int dbg_func(int x)
+{
+	return x * 3 + 1;
+}
+
+TEST(debugger_reads_and_writes_globals)
+{
+	unsigned long data = (unsigned long)&dbg_data;
+	unsigned long bss = (unsigned long)&dbg_bss[700];
+	unsigned long text = (unsigned long)&dbg_func;
+	unsigned long addr, code, v = 0;
+	char path[64];
+	int status, fd;
+	pid_t pid;
+	long word;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	memcpy(&code, (void *)text, sizeof(code));
+	pid = start_target(false, true, &addr);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, ptrace(PTRACE_ATTACH, pid, 0, 0));
+	ASSERT_EQ(pid, waitpid(pid, &status, __WALL));
+	ASSERT_TRUE(WIFSTOPPED(status));
+
+	errno = 0;
+	word = ptrace(PTRACE_PEEKDATA, pid, data, 0);
+	EXPECT_EQ(0, errno);
+	EXPECT_EQ(0x1122334455667788UL, (unsigned long)word);
+	word = ptrace(PTRACE_PEEKDATA, pid, bss, 0);
+	EXPECT_EQ(0, errno);
+	EXPECT_EQ(0, word);
+	word = ptrace(PTRACE_PEEKTEXT, pid, text, 0);
+	EXPECT_EQ(0, errno);
+	EXPECT_EQ(code, (unsigned long)word);
+
+	EXPECT_EQ(0, ptrace(PTRACE_POKEDATA, pid, bss, 0xdeadUL));
+	EXPECT_EQ(0, ptrace(PTRACE_POKEDATA, pid, data, 7UL));
+	EXPECT_EQ(0xdeadUL, (unsigned long)ptrace(PTRACE_PEEKDATA, pid, bss, 0));
+	EXPECT_EQ(7UL, (unsigned long)ptrace(PTRACE_PEEKDATA, pid, data, 0));
+	/* A breakpoint, then the original code back. */
+	EXPECT_EQ(0, ptrace(PTRACE_POKETEXT, pid, text, (code & ~0xffUL) | 0xcc));
+	EXPECT_EQ((code & ~0xffUL) | 0xcc,
+		  (unsigned long)ptrace(PTRACE_PEEKTEXT, pid, text, 0));
+	EXPECT_EQ(0, ptrace(PTRACE_POKETEXT, pid, text, code));
+
+	/* /proc/PID/mem: lseek() takes the address as an unsigned offset. */
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ((off_t)data, lseek(fd, (off_t)data, SEEK_SET));
+	EXPECT_EQ((ssize_t)sizeof(v), read(fd, &v, sizeof(v)));
+	EXPECT_EQ(7UL, v);
+	v = 9;
+	EXPECT_EQ((off_t)bss, lseek(fd, (off_t)bss, SEEK_SET));
+	EXPECT_EQ((ssize_t)sizeof(v), write(fd, &v, sizeof(v)));
+	close(fd);
+	EXPECT_EQ(9UL, (unsigned long)ptrace(PTRACE_PEEKDATA, pid, bss, 0));
+
+	/* None of it is ours. */
+	EXPECT_EQ(0x1122334455667788UL, dbg_data);
+	EXPECT_EQ(0, dbg_bss[700]);
+	EXPECT_EQ(0, memcmp(&code, (void *)text, sizeof(code)));
+	EXPECT_EQ(4, dbg_func(1));
+
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, pid, 0, 0));
+	ASSERT_EQ(0, kill(pid, SIGTERM));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+}
+
+/*
  * Root with CAP_SYS_RAWIO debugs a child (in ring 0 as the application):
  * it reads the child's stack, and writes back the registers it read, as a
  * whole and one by one, and a change of RAX alone is applied completely.
