@@ -441,9 +441,9 @@ static struct page *ukl_debug_page(struct mm_struct *mm, unsigned long va,
 	struct page *copy;
 	pte_t pte;
 
+	if (write && (va >= ukl_private_end() || (!private && !force)))
+		return NULL;		/* the vDSO, or no FOLL_FORCE */
 	if (write && private && ukl_fault_private(mm, va, true))
-		return NULL;
-	if (write && !private && !force)
 		return NULL;
 again:
 	*ptep = get_locked_pte(mm, va, ptl);
@@ -492,7 +492,7 @@ again:
  * caller, under the ptrace rules). Slot memory has no VMA, so GUP cannot
  * reach it; walk the slot's page tables instead. A private page never
  * touched reads as what its first touch would give, without allocating
- * it. Returns the bytes transferred.
+ * it; the vDSO can be read, not written. Returns the bytes transferred.
  */
 int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			 int len, unsigned int gup_flags)
@@ -503,7 +503,7 @@ int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 	if (!ukl_mm(mm))
 		return 0;
 	while (len > 0 && addr >= UKL_SLOT_BASE &&
-	       addr < ukl_private_end()) {
+	       addr < UKL_SLOT_BASE + ukl_vdso_end()) {
 		unsigned long va = addr & PAGE_MASK, pg = addr & ~PAGE_MASK;
 		int n = min_t(int, len, PAGE_SIZE - pg);
 		unsigned long off = va - UKL_SLOT_BASE;
@@ -519,7 +519,8 @@ int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			else
 				memcpy(buf, page_address(page) + pg, n);
 			pte_unmap_unlock(ptep, ptl);
-		} else if (!write && off >= ukl_off(rw)) {
+		} else if (!write && off >= ukl_off(rw) &&
+			   va < ukl_private_end()) {
 			size_t from_tmpl = 0;
 
 			/* Not touched yet: its template, then zeros. */

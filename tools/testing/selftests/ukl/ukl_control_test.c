@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/klog.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -311,6 +312,7 @@ TEST(debugger_reads_and_writes_globals)
 	unsigned long data = (unsigned long)&dbg_data;
 	unsigned long bss = (unsigned long)&dbg_bss[700];
 	unsigned long text = (unsigned long)&dbg_func;
+	unsigned long vdso = getauxval(AT_SYSINFO_EHDR);
 	unsigned long addr, code, v = 0;
 	char path[64];
 	int status, fd;
@@ -346,6 +348,12 @@ TEST(debugger_reads_and_writes_globals)
 	EXPECT_EQ((code & ~0xffUL) | 0xcc,
 		  (unsigned long)ptrace(PTRACE_PEEKTEXT, pid, text, 0));
 	EXPECT_EQ(0, ptrace(PTRACE_POKETEXT, pid, text, code));
+	/* The vDSO (forked, so at the same address) starts with its ELF header. */
+	if (vdso) {
+		word = ptrace(PTRACE_PEEKDATA, pid, vdso, 0);
+		EXPECT_EQ(0, errno);
+		EXPECT_EQ(0, memcmp(&word, ELFMAG, SELFMAG));
+	}
 
 	/* /proc/PID/mem: lseek() takes the address as an unsigned offset. */
 	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
