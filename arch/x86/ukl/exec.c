@@ -103,6 +103,7 @@ static int ukl_create_tables(struct linux_binprm *bprm, unsigned long entry)
 	struct mm_struct *mm = current->mm;
 	unsigned long *auxv = (unsigned long *)mm->saved_auxv;
 	const char *platform = ELF_PLATFORM;
+	unsigned long vdso = ukl_vdso_base(mm);
 	unsigned long p, str, u_platform, u_random;
 	unsigned long __user *sp;
 	u8 random[16];
@@ -141,8 +142,8 @@ static int ukl_create_tables(struct linux_binprm *bprm, unsigned long entry)
 	UKL_AUX(AT_EXECFN, bprm->exec);
 	UKL_AUX(AT_PLATFORM, u_platform);
 	UKL_AUX(AT_MINSIGSTKSZ, get_sigframe_size());
-	if (ukl_vdso_base(mm))
-		UKL_AUX(AT_SYSINFO_EHDR, ukl_vdso_base(mm));
+	if (vdso)
+		UKL_AUX(AT_SYSINFO_EHDR, vdso);
 	if (IS_ENABLED(CONFIG_RSEQ)) {
 		UKL_AUX(AT_RSEQ_FEATURE_SIZE, offsetof(struct rseq, end));
 		UKL_AUX(AT_RSEQ_ALIGN, __alignof__(struct rseq));

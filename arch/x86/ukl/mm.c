@@ -136,6 +136,12 @@ static unsigned long ukl_private_end(void)
 	return UKL_SLOT_BASE + PAGE_ALIGN(ukl_off(end));
 }
 
+/* True if slot address @va is in the private pages: data and bss. */
+static bool ukl_in_private(unsigned long va)
+{
+	return va >= ukl_private_start() && va < ukl_private_end();
+}
+
 /* A new private page for slot offset @off: its data from the template. */
 static struct page *ukl_alloc_private(unsigned long off)
 {
@@ -176,9 +182,8 @@ late_initcall(ukl_protect_template);
  * exec and fork. Private pages come on demand. On error, ukl_exit_mmap()
  * cleans up.
  */
-static int ukl_map_template(struct mm_struct *mm)
+int ukl_map_image(struct mm_struct *mm)
 {
-	unsigned long pfn = PHYS_PFN(__pa_symbol(__ukl_tmpl_start));
 	unsigned long va, next, end = UKL_SLOT_BASE + ukl_off(rw);
 
 	for (va = UKL_SLOT_BASE; va < end; va = next) {
@@ -194,19 +199,13 @@ static int ukl_map_template(struct mm_struct *mm)
 		if (!ptep)
 			return -ENOMEM;
 		for (pte = ptep; va < next; va += PAGE_SIZE, pte++) {
-			unsigned long off = va - UKL_SLOT_BASE;
+			pgprot_t prot = ukl_page_prot(va - UKL_SLOT_BASE);
 
-			set_pte_at(mm, va, pte, pfn_pte(pfn + PHYS_PFN(off),
-							ukl_page_prot(off)));
+			set_pte_at(mm, va, pte, pfn_pte(ukl_tmpl_pfn(va), prot));
 		}
 		pte_unmap_unlock(ptep, ptl);
 	}
 	return 0;
-}
-
-int ukl_map_image(struct mm_struct *mm)
-{
-	return ukl_map_template(mm);
 }
 
 /*
@@ -259,7 +258,7 @@ int ukl_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 
 	if (!ukl_mm(oldmm))
 		return 0;
-	ret = ukl_map_template(mm) ?: ukl_dup_vdso(oldmm, mm);
+	ret = ukl_map_image(mm) ?: ukl_dup_vdso(oldmm, mm);
 	if (ret)
 		return ret;
 
@@ -282,78 +281,88 @@ int ukl_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 }
 
 /*
- * Make the private page at @va of @mm present, and writable if @write:
- * a zero-filled or template-initialised page where none is, a copy of a
- * page that another mm still shares, or the page itself when no other mm
- * maps it any more. Sleeps; the caller holds no lock.
+ * True if the page @pte maps at slot address @va needs nothing for @write:
+ * a private page that is writable, or is only read; a text or read-only
+ * page that is already the mm's own copy.
  */
-static int ukl_fault_private(struct mm_struct *mm, unsigned long va,
-			     bool write)
+static bool ukl_pte_own(unsigned long va, pte_t pte, bool write)
+{
+	if (ukl_in_private(va))
+		return !write || pte_write(pte);
+	return pte_pfn(pte) != ukl_tmpl_pfn(va);
+}
+
+/*
+ * Give @mm its own page at slot address @va. Data and bss: make it
+ * present, and writable if @write - a zero-filled or template-initialised
+ * page where none is, a copy of a page that another mm still shares, or
+ * the page itself when no other mm maps it any more. Text and read-only
+ * data (a debugger's breakpoint): a copy of the template page, mapped as
+ * before, which only this mm sees and which exit frees. Sleeps; the
+ * caller holds no lock.
+ */
+static int ukl_own_page(struct mm_struct *mm, unsigned long va, bool write)
 {
 	unsigned long off = va - UKL_SLOT_BASE;
+	bool private = ukl_in_private(va);
 	struct page *old = NULL, *page;
 	spinlock_t *ptl;	/* the PTE table lock */
 	pte_t *ptep, pte;
+	int ret = -ENOMEM;
 
 	ptep = get_locked_pte(mm, va, &ptl);
 	if (!ptep)
 		return -ENOMEM;
 	pte = ptep_get(ptep);
 	if (pte_present(pte)) {
-		if (!write || pte_write(pte))
+		if (ukl_pte_own(va, pte, write))
 			goto unlock;	/* another thread was first */
 		old = pte_page(pte);
-		if (page_count(old) == 1) {
+		if (private && page_count(old) == 1) {
 			/* No other mm maps it: ours to write. */
 			set_pte_at(mm, va, ptep, pte_mkdirty(pte_mkwrite_novma(pte)));
 			goto unlock;
 		}
-		/* Keep it while copying from it unlocked. */
-		get_page(old);
+		/* Keep a shared page while copying from it unlocked. */
+		if (private)
+			get_page(old);
+	} else if (!private) {
+		goto unlock;		/* text is always mapped */
 	}
 	pte_unmap_unlock(ptep, ptl);
 
-	if (old) {
-		page = alloc_page(GFP_KERNEL_ACCOUNT);
-		if (page)
-			copy_page(page_address(page), page_address(old));
-	} else {
-		page = ukl_alloc_private(off);
-	}
-	if (!page) {
-		if (old)
-			put_page(old);
-		return -ENOMEM;
-	}
-
+	page = old ? alloc_page(GFP_KERNEL_ACCOUNT) : ukl_alloc_private(off);
+	if (!page)
+		goto put;
+	if (old)
+		copy_page(page_address(page), page_address(old));
 	ptep = get_locked_pte(mm, va, &ptl);
-	if (!ptep) {
-		__free_page(page);
-		if (old)
-			put_page(old);
-		return -ENOMEM;
-	}
+	if (!ptep)
+		goto free;
+	ret = 0;
 	if (!pte_same(ptep_get(ptep), pte)) {
 		/* Another thread of @mm got there first: use its page. */
 		pte_unmap_unlock(ptep, ptl);
-		__free_page(page);
-		if (old)
-			put_page(old);
-		return 0;
+		goto free;
 	}
 	set_pte_at(mm, va, ptep, pfn_pte(page_to_pfn(page), ukl_page_prot(off)));
-	if (old) {
-		/* No CPU may keep reading the shared page through this mm. */
+	/* No CPU may keep reading the old page through this mm. */
+	if (old)
 		flush_tlb_mm_range(mm, va, va + PAGE_SIZE, PAGE_SHIFT, false);
-	} else {
+	/* A copy of a shared private page replaces one already counted. */
+	if (!old || !private)
 		inc_mm_counter(mm, MM_ANONPAGES);
-	}
 	pte_unmap_unlock(ptep, ptl);
-	if (old) {
+	if (old && private)
+		put_page(old);		/* the PTE's reference */
+	page = NULL;
+free:
+	if (page)
+		__free_page(page);
+put:
+	if (old && private)
 		put_page(old);		/* ours */
-		put_page(old);		/* the PTE's */
-	}
-	return 0;
+	return ret;
 
 unlock:
 	pte_unmap_unlock(ptep, ptl);
@@ -363,8 +372,7 @@ unlock:
 /* True if @va is a private page of the current application mm. */
 static bool ukl_private_addr(struct mm_struct *mm, unsigned long va)
 {
-	return va >= ukl_private_start() && va < ukl_private_end() &&
-	       ukl_mm(mm);
+	return ukl_in_private(va) && ukl_mm(mm);
 }
 
 /*
@@ -385,15 +393,14 @@ bool ukl_slot_fault(struct pt_regs *regs, unsigned long error_code,
 	struct mm_struct *mm = current->mm;
 	int ret;
 
-	if (!ukl_slot_addr(address) || !ukl_private_addr(mm, address) ||
+	if (!ukl_private_addr(mm, address) ||
 	    (error_code & (X86_PF_INSTR | X86_PF_RSVD | X86_PF_PK)) ||
 	    faulthandler_disabled() || !(regs->flags & X86_EFLAGS_IF))
 		return false;
 
 	local_irq_enable();
 	perf_sw_event(PERF_COUNT_SW_PAGE_FAULTS, 1, regs, address);
-	ret = ukl_fault_private(mm, address & PAGE_MASK,
-				error_code & X86_PF_WRITE);
+	ret = ukl_own_page(mm, address & PAGE_MASK, error_code & X86_PF_WRITE);
 	if (!ret) {
 		count_vm_event(PGFAULT);
 		current->min_flt++;
@@ -420,70 +427,40 @@ int ukl_fixup_user_fault(struct mm_struct *mm, unsigned long address,
 		return -EFAULT;
 	if ((fault_flags & FAULT_FLAG_KILLABLE) && fatal_signal_pending(current))
 		return -EINTR;
-	return ukl_fault_private(mm, address & PAGE_MASK,
-				 fault_flags & FAULT_FLAG_WRITE) ? -ENOMEM : 0;
+	return ukl_own_page(mm, address & PAGE_MASK,
+			    fault_flags & FAULT_FLAG_WRITE) ? -ENOMEM : 0;
 }
 
 /*
  * The page to read or write at @va for a debugger, with its PTE lock held
- * (*@ptl, *@ptep), or NULL. A write to a private page makes it present
- * and exclusive first; a write to text or read-only data (FOLL_FORCE:
- * breakpoints) gives the mm its own copy of that template page, mapped as
- * before, which only this mm sees and which exit frees.
+ * (*@ptl, *@ptep), or NULL. A write needs the mm's own page first
+ * (ukl_own_page()): a breakpoint in text only with FOLL_FORCE, never in
+ * the vDSO.
  */
 static struct page *ukl_debug_page(struct mm_struct *mm, unsigned long va,
 				   bool write, bool force, spinlock_t **ptl,
 				   pte_t **ptep)
 {
-	unsigned long off = va - UKL_SLOT_BASE;
-	bool private = va >= ukl_private_start() && va < ukl_private_end();
-	unsigned long tmpl_pfn = ukl_tmpl_pfn(va);
-	struct page *copy;
 	pte_t pte;
 
-	if (write && (va >= ukl_private_end() || (!private && !force)))
-		return NULL;		/* the vDSO, or no FOLL_FORCE */
-	if (write && private && ukl_fault_private(mm, va, true))
+	if (write && (va >= ukl_private_end() || (!ukl_in_private(va) && !force)))
 		return NULL;
-again:
-	*ptep = get_locked_pte(mm, va, ptl);
-	if (!*ptep)
-		return NULL;
-	pte = ptep_get(*ptep);
-	if (!pte_present(pte)) {
-		pte_unmap_unlock(*ptep, *ptl);
-		return NULL;
-	}
-	if (!write || (private && pte_write(pte)) ||
-	    (!private && pte_pfn(pte) != tmpl_pfn))
-		return pte_page(pte);
-	pte_unmap_unlock(*ptep, *ptl);
-	if (private) {
-		/* Shared again by a fork meanwhile: copy it again. */
-		if (ukl_fault_private(mm, va, true))
+	for (;;) {
+		if (write && ukl_own_page(mm, va, true))
 			return NULL;
-		goto again;
-	}
-
-	/* Text or read-only data: a copy of the template page for @mm. */
-	copy = alloc_page(GFP_KERNEL_ACCOUNT);
-	if (!copy)
-		return NULL;
-	copy_page(page_address(copy), (void *)(__ukl_tmpl_start + off));
-	*ptep = get_locked_pte(mm, va, ptl);
-	if (!*ptep) {
-		__free_page(copy);
-		return NULL;
-	}
-	if (!pte_same(ptep_get(*ptep), pte)) {
+		*ptep = get_locked_pte(mm, va, ptl);
+		if (!*ptep)
+			return NULL;
+		pte = ptep_get(*ptep);
+		if (!pte_present(pte)) {
+			pte_unmap_unlock(*ptep, *ptl);
+			return NULL;
+		}
+		if (!write || ukl_pte_own(va, pte, true))
+			return pte_page(pte);
+		/* Shared again by a fork meanwhile: once more. */
 		pte_unmap_unlock(*ptep, *ptl);
-		__free_page(copy);
-		goto again;
 	}
-	set_pte_at(mm, va, *ptep, pfn_pte(page_to_pfn(copy), ukl_page_prot(off)));
-	flush_tlb_mm_range(mm, va, va + PAGE_SIZE, PAGE_SHIFT, false);
-	inc_mm_counter(mm, MM_ANONPAGES);
-	return copy;
 }
 
 /*
@@ -519,8 +496,7 @@ int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			else
 				memcpy(buf, page_address(page) + pg, n);
 			pte_unmap_unlock(ptep, ptl);
-		} else if (!write && off >= ukl_off(rw) &&
-			   va < ukl_private_end()) {
+		} else if (!write && ukl_in_private(va)) {
 			size_t from_tmpl = 0;
 
 			/* Not touched yet: its template, then zeros. */

@@ -28,11 +28,11 @@
  * namespace unshare() prepared). vdso=0 leaves the application without a
  * vDSO, as every other process.
  */
+#include <linux/elf.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/time_namespace.h>
 #include <linux/ukl.h>
-#include <asm/elf.h>
 #include <asm/pvclock.h>
 #include <asm/tlbflush.h>
 #include <asm/vgtod.h>

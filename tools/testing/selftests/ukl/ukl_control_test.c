@@ -140,6 +140,25 @@ static void stop_target(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+/*
+ * start_target() as root, a forked copy of this process, attached by us
+ * and stopped; its pid, or -1.
+ */
+static pid_t start_stopped_target(unsigned long *addr)
+{
+	pid_t pid = start_target(false, true, addr);
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (ptrace(PTRACE_ATTACH, pid, 0, 0) ||
+	    waitpid(pid, &status, __WALL) != pid || !WIFSTOPPED(status)) {
+		stop_target(pid);
+		return -1;
+	}
+	return pid;
+}
+
 /* Did one attempt to control a process come out as expected? */
 static int expect(const char *what, long ret, bool allow)
 {
@@ -322,11 +341,8 @@ TEST(debugger_reads_and_writes_globals)
 	if (geteuid())
 		SKIP(return, "needs root");
 	memcpy(&code, (void *)text, sizeof(code));
-	pid = start_target(false, true, &addr);
+	pid = start_stopped_target(&addr);
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, ptrace(PTRACE_ATTACH, pid, 0, 0));
-	ASSERT_EQ(pid, waitpid(pid, &status, __WALL));
-	ASSERT_TRUE(WIFSTOPPED(status));
 
 	errno = 0;
 	word = ptrace(PTRACE_PEEKDATA, pid, data, 0);
@@ -398,11 +414,8 @@ TEST(debugger_reads_and_writes_registers)
 
 	if (geteuid())
 		SKIP(return, "needs root");
-	pid = start_target(false, true, &addr);
+	pid = start_stopped_target(&addr);
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, ptrace(PTRACE_ATTACH, pid, 0, 0));
-	ASSERT_EQ(pid, waitpid(pid, &status, __WALL));
-	ASSERT_TRUE(WIFSTOPPED(status));
 
 	errno = 0;
 	word = ptrace(PTRACE_PEEKDATA, pid, addr, 0);
