@@ -47,6 +47,15 @@ SYM_CODE_START(ukl_entry_from_app)
 	UNWIND_HINT_ENTRY
 	ENDBR
 
+#ifdef CONFIG_UKL_BYPASS
+	/*
+	 * The trampoline left the return address on the application stack
+	 * for ukl_syscall_return: step over it, so that pt_regs->sp is the
+	 * %rsp before the call, as without CONFIG_UKL_BYPASS.
+	 */
+	leaq	8(%rsp), %rsp
+#endif
+
 	/* Stash the application %rsp in tss.sp2, as entry_SYSCALL_64 does. */
 	movq	%rsp, PER_CPU_VAR(cpu_tss_rw + TSS_sp2)
 
@@ -74,7 +83,13 @@ SYM_CODE_START(ukl_entry_from_app)
 	UNTRAIN_RET
 	CLEAR_BRANCH_HISTORY
 
+#ifdef CONFIG_UKL_BYPASS
+	call	ukl_do_syscall_64	/* returns with IRQs disabled */
+	testb	%al, %al
+	jnz	ukl_syscall_return_fast
+#else
 	call	do_syscall_64		/* returns with IRQs disabled */
+#endif
 
 	/*
 	 * SYSRET cannot return to CPL0: always leave through the IRET path,
@@ -82,6 +97,34 @@ SYM_CODE_START(ukl_entry_from_app)
 	 */
 	jmp	swapgs_restore_regs_and_return_to_usermode
 SYM_CODE_END(ukl_entry_from_app)
+
+#ifdef CONFIG_UKL_BYPASS
+/*
+ * The fast return of a system call that ukl_do_syscall_64() completed
+ * without exit work (arch/x86/ukl/bypass.c). On the task stack, IRQs off,
+ * kernel GS, pt_regs as built above with the result in ->ax: nothing has
+ * changed ->ip, ->sp or ->flags, whose IF is set and TF, DF clear. The exit
+ * mitigations of swapgs_restore_regs_and_return_to_usermode and
+ * UKL_IRET_TO_APP run here too; then, instead of IRETQ, jump to
+ * ukl_syscall_return in the slot with %r11 pointing at the return address
+ * on the application stack. The jump is made from the task stack (a
+ * retpoline thunk may push to it): kernel text never runs on the
+ * application stack.
+ */
+SYM_CODE_START_LOCAL(ukl_syscall_return_fast)
+	UNWIND_HINT_REGS
+	IBRS_EXIT
+	STACKLEAK_ERASE
+	POP_REGS
+	UNWIND_HINT_IRET_REGS offset=8
+	movq	RSP-ORIG_RAX(%rsp), %r11
+	subq	$8, %r11
+	movq	ukl_syscall_return_ip(%rip), %rcx
+	ASM_STAC
+	CLEAR_CPU_BUFFERS
+	JMP_NOSPEC rcx
+SYM_CODE_END(ukl_syscall_return_fast)
+#endif
 
 /*
  * Where the trampoline's single-step trap arrives (slot_entry.S). Weak:
@@ -92,3 +135,7 @@ SYM_CODE_END(ukl_entry_from_app)
 	.balign 8
 	.weak	ukl_syscall_entry_step
 SYM_DATA(ukl_entry_step_ip, .quad ukl_syscall_entry_step)
+#ifdef CONFIG_UKL_BYPASS
+	.weak	ukl_syscall_return
+SYM_DATA_LOCAL(ukl_syscall_return_ip, .quad ukl_syscall_return)
+#endif

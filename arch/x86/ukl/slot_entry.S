@@ -24,6 +24,7 @@
 #include <asm/processor-flags.h>
 
 	.section .text.ukl_entry, "ax"
+#ifndef CONFIG_UKL_BYPASS
 SYM_CODE_START(ukl_syscall_entry)
 	pushfq
 	popq	%r11
@@ -33,6 +34,47 @@ SYM_CODE_START(ukl_syscall_entry)
 SYM_INNER_LABEL(ukl_syscall_entry_step, SYM_L_GLOBAL)
 	jmp	*ukl_entry_ptr(%rip)
 SYM_CODE_END(ukl_syscall_entry)
+#else
+/*
+ * CONFIG_UKL_BYPASS: the return address stays on the application stack,
+ * where ukl_syscall_return's RET takes it back, and the kernel entry steps
+ * over it. With TF and DF clear (the ordinary case), CLI is all that needs
+ * to change in RFLAGS (AC is already set: application code runs with it),
+ * and it costs far less than POPFQ. Otherwise POPFQ clears them too, as
+ * above.
+ */
+SYM_CODE_START(ukl_syscall_entry)
+	pushfq
+	popq	%r11
+	movq	(%rsp), %rcx
+	testl	$(X86_EFLAGS_TF | X86_EFLAGS_DF), %r11d
+	jnz	.Lpopf
+	cli
+	jmp	*ukl_entry_ptr(%rip)
+.Lpopf:
+	pushq	$(X86_EFLAGS_FIXED | X86_EFLAGS_AC)
+	popfq
+SYM_INNER_LABEL(ukl_syscall_entry_step, SYM_L_GLOBAL)
+	jmp	*ukl_entry_ptr(%rip)
+SYM_CODE_END(ukl_syscall_entry)
+
+/*
+ * The fast return of a bypassed system call (entry_64_ukl.S), entered with
+ * IRQs off from kernel text: %r11 holds the application's %rsp before its
+ * call, less the return address still there, and %rax the result. Every
+ * other register is the application's again. STI takes effect after RET:
+ * no interrupt can arrive in between, and one that arrives after an NMI
+ * there finds RIP in the slot, an application event like any other.
+ * Nothing here writes to the application stack; RET reads the word the
+ * call wrote, and if that page has gone meanwhile, the fault is the
+ * application's own, with IRQs on.
+ */
+SYM_CODE_START(ukl_syscall_return)
+	movq	%r11, %rsp
+	sti
+	ret
+SYM_CODE_END(ukl_syscall_return)
+#endif
 
 	.section .rodata.ukl_entry, "a"
 	.balign 8

@@ -109,5 +109,10 @@ static __always_inline unsigned long ukl_unmask_slot(unsigned long ptr,
 	return masked;
 }
 
+struct pt_regs;
+
+/* CONFIG_UKL_BYPASS: the C part of ukl_entry_from_app (ukl/bypass.c). */
+bool ukl_do_syscall_64(struct pt_regs *regs, int nr);
+
 #endif /* !__ASSEMBLY__ */
 #endif /* _ASM_X86_UKL_H */

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unikernel Linux (UKL), CONFIG_UKL_BYPASS: the application's system calls
+ * skip the entry and exit work when the thread has none, and only then.
+ * See "The system call fast path" in Documentation/ukl/ukl.rst.
+ *
+ * ukl_entry_from_app (entry_64_ukl.S) builds the same pt_regs and runs the
+ * same entry mitigations with or without this option; only the C part
+ * differs. ukl_do_syscall_64() takes the fast path when
+ *
+ *  - the call is in ukl_bypass_table (every x86-64 system call but those
+ *    that rewrite the register state or never return, see
+ *    ukl_bypass_normal[]),
+ *  - the application's RFLAGS are the ordinary ones (IF and AC set, TF,
+ *    DF and NT clear), which the fast return restores without POPFQ, and
+ *  - the thread has no syscall entry work (seccomp, ptrace, audit, the
+ *    sys_enter tracepoint, syscall user dispatch).
+ *
+ * Otherwise it is do_syscall_64(), word for word. The fast path runs the
+ * transitions the normal path runs (enter_from_user_mode() and
+ * exit_to_user_mode(): context tracking, lockdep, KMSAN), with IRQs on
+ * around the call, and calls the system call's function directly instead
+ * of going through x64_sys_call(). On the way back, with IRQs off, any
+ * exit work (a signal, rescheduling, notify-resume, uprobes, livepatch,
+ * an FPU reload, syscall exit work, an IBPB owed to user space) sends it
+ * through syscall_exit_to_user_mode(), and then out through IRETQ exactly
+ * as a normal call. What it skips when there is no work:
+ * add_random_kstack_offset() and choose_random_kstack_offset(), which
+ * randomise the kernel stack against user-space attackers (the
+ * application runs in ring 0 and can read that stack anyway), and the
+ * compat status bits, which only 32-bit system calls and ptrace stops set.
+ */
+#include <linux/entry-common.h>
+#include <linux/init.h>
+#include <linux/kmsan.h>
+#include <linux/nospec.h>
+#include <linux/rseq.h>
+#include <linux/syscalls.h>
+#include <linux/ukl.h>
+#include <asm/fpu/api.h>
+#include <asm/nospec-branch.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
+
+/*
+ * System calls that always take the normal path: they replace or rewrite
+ * the register state the IRET path returns with (rt_sigreturn, execve,
+ * execveat, uretprobe, iopl), start a child from a copy of it (fork, vfork,
+ * clone, clone3), change segment or FS/GS state (arch_prctl, modify_ldt),
+ * set up the I/O bitmap the exit work installs (ioperm), or never return
+ * (exit, exit_group).
+ */
+static const unsigned short ukl_bypass_normal[] __initconst = {
+	__NR_rt_sigreturn, __NR_execve, __NR_execveat, __NR_uretprobe,
+	__NR_iopl, __NR_fork, __NR_vfork, __NR_clone, __NR_clone3,
+	__NR_arch_prctl, __NR_modify_ldt, __NR_ioperm, __NR_exit,
+	__NR_exit_group,
+};
+
+static sys_call_ptr_t ukl_bypass_table[NR_syscalls] __ro_after_init;
+
+static int __init ukl_bypass_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_syscalls; i++)
+		ukl_bypass_table[i] = sys_call_table[i];
+	for (i = 0; i < ARRAY_SIZE(ukl_bypass_normal); i++)
+		ukl_bypass_table[ukl_bypass_normal[i]] = NULL;
+	return 0;
+}
+early_initcall(ukl_bypass_init);
+
+/* What a fast return restores of RFLAGS, and the value it restores. */
+#define UKL_BYPASS_FLAGS_MASK	(X86_EFLAGS_IF | X86_EFLAGS_AC | X86_EFLAGS_TF | \
+				 X86_EFLAGS_DF | X86_EFLAGS_NT)
+#define UKL_BYPASS_FLAGS	(X86_EFLAGS_IF | X86_EFLAGS_AC)
+
+/* The thread flags of exit_to_user_mode_prepare()'s work and arch work. */
+#define UKL_BYPASS_EXIT_WORK	(EXIT_TO_USER_MODE_WORK | _TIF_USER_RETURN_NOTIFY | \
+				 _TIF_IO_BITMAP | _TIF_NEED_FPU_LOAD)
+
+static __always_inline sys_call_ptr_t ukl_bypass_fn(struct pt_regs *regs, int nr)
+{
+	unsigned int unr = nr;
+
+	if (unlikely(unr >= NR_syscalls))
+		return NULL;
+	if (unlikely((regs->flags & UKL_BYPASS_FLAGS_MASK) != UKL_BYPASS_FLAGS))
+		return NULL;
+	if (unlikely(READ_ONCE(current_thread_info()->syscall_work) & SYSCALL_WORK_ENTER))
+		return NULL;
+	return ukl_bypass_table[array_index_nospec(unr, NR_syscalls)];
+}
+
+/*
+ * After the call, with IRQs on: disable them for good and return true if
+ * nothing is left to do before the return to the application, or enable
+ * them again and return false for syscall_exit_to_user_mode() to do it.
+ * The checks are those of syscall_exit_to_user_mode_prepare() and
+ * exit_to_user_mode_prepare(), in their order.
+ */
+static __always_inline bool ukl_bypass_exit(struct pt_regs *regs)
+{
+	/* Let the normal exit warn about a call that left IRQs off. */
+	if (IS_ENABLED(CONFIG_PROVE_LOCKING) && irqs_disabled())
+		return false;
+	rseq_syscall(regs);
+	if (unlikely(READ_ONCE(current_thread_info()->syscall_work) & SYSCALL_WORK_EXIT))
+		return false;
+
+	local_irq_disable_exit_to_user();
+	tick_nohz_user_enter_prepare();
+	if (unlikely(read_thread_flags() & UKL_BYPASS_EXIT_WORK) ||
+	    unlikely(cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER) &&
+		     this_cpu_read(x86_ibpb_exit_to_user))) {
+		local_irq_enable();
+		return false;
+	}
+	fpregs_assert_state_consistent();
+	kmap_assert_nomap();
+	lockdep_assert_irqs_disabled();
+	lockdep_sys_exit();
+	return true;
+}
+
+/*
+ * Called by ukl_entry_from_app with IRQs off, on the task stack, with the
+ * full pt_regs of the call. Returns with IRQs off: true for the fast
+ * return (pt_regs unchanged but ->ax), false for the IRET path.
+ */
+__visible noinstr bool ukl_do_syscall_64(struct pt_regs *regs, int nr)
+{
+	sys_call_ptr_t fn = ukl_bypass_fn(regs, nr);
+
+	if (!fn) {
+		do_syscall_64(regs, nr);
+		return false;
+	}
+
+	enter_from_user_mode(regs);
+	instrumentation_begin();
+	local_irq_enable();
+	regs->ax = fn(regs);
+	if (unlikely(!ukl_bypass_exit(regs))) {
+		instrumentation_end();
+		syscall_exit_to_user_mode(regs);
+		return false;
+	}
+	instrumentation_end();
+	exit_to_user_mode();
+	return true;
+}
