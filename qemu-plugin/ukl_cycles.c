@@ -40,7 +40,14 @@
  * the row's windows; cycles = sum over classes of count x cost.
  *
  * Arguments: costs=FILE (required; "class cycles" lines, '#' comments),
- * out=FILE (default: QEMU's log, qemu_plugin_outs).
+ * out=FILE (default: QEMU's log, qemu_plugin_outs), floor=CALL:RET (hex
+ * addresses: count the instructions from CALL, a call of a system call's
+ * function, to RET, where it returns, and print their median sum per
+ * window as "floor=N floor_windows=W" for rows that made such calls),
+ * trace=N (print
+ * "UKLTRACE cpu=C ip=ADDR" for the first N instructions that windows count
+ * after the first reset marker: where a row's instructions go; slow, as it
+ * calls into the plugin for every instruction).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -132,6 +139,8 @@ struct slot {
 	__u64 *insns;
 	double *cycles;
 	size_t n, cap;
+	__u64 *floors;		/* per window with a floor call */
+	size_t nf, capf;
 	__u64 sum[NR_COUNTERS];
 };
 
@@ -144,6 +153,13 @@ static struct slot *open_slot;
 static unsigned long seq;
 static unsigned long stray_markers;
 static FILE *out;
+static unsigned long trace_left;	/* trace=N: addresses still to print */
+static __u64 floor_call, floor_ret;	/* floor=CALL:RET */
+static __u64 floor_snap;		/* instructions when the floor call ran */
+static bool floor_open;
+static __u64 window_floor;		/* floor instructions in the open window */
+static bool window_has_floor;
+static bool trace_armed;		/* a reset was seen: trace windows */
 
 /* ------------------------------------------------------------------------ */
 /* x86-64 decoding, from the instruction bytes                              */
@@ -524,9 +540,21 @@ static void slot_push(struct slot *s, __u64 insns, double cycles)
 	s->n++;
 }
 
+static void slot_push_floor(struct slot *s, __u64 insns)
+{
+	if (s->nf == s->capf) {
+		s->capf = s->capf ? 2 * s->capf : 4096;
+		s->floors = realloc(s->floors, s->capf * sizeof(*s->floors));
+		if (!s->floors)
+			die("out of memory", NULL);
+	}
+	s->floors[s->nf++] = insns;
+}
+
 static void slot_clear(struct slot *s)
 {
 	s->n = 0;
+	s->nf = 0;
 	memset(s->sum, 0, sizeof(s->sum));
 }
 
@@ -573,6 +601,11 @@ static void slot_report(struct slot *s)
 		       n ? (unsigned long long)s->insns[med] : 0ULL,
 		       n ? (unsigned long long)s->insns[p99] : 0ULL,
 		       n ? s->cycles[med] : 0.0, n ? s->cycles[p99] : 0.0);
+	if (s->nf) {
+		qsort(s->floors, s->nf, sizeof(*s->floors), cmp_u64);
+		len += snprintf(line + len, sizeof(line) - len, " floor=%llu floor_windows=%zu",
+				(unsigned long long)s->floors[(s->nf - 1) / 2], s->nf);
+	}
 	for (c = 0; c < NR_COUNTERS && len < (int)sizeof(line) - 40; c++)
 		len += snprintf(line + len, sizeof(line) - len, " %s=%.3f",
 				counter_names[c], n ? (double)s->sum[c] / n : 0.0);
@@ -595,7 +628,45 @@ static void close_window(void)
 			insns += d;
 	}
 	slot_push(open_slot, insns, cycles);
+	if (window_has_floor)
+		slot_push_floor(open_slot, window_floor);
 	open_slot = NULL;
+}
+
+static __u64 total_insns(void)
+{
+	__u64 t = 0;
+	int c;
+
+	for (c = 0; c < NR_CLASSES; c++)
+		t += counts[c];
+	return t;
+}
+
+/*
+ * floor=CALL:RET: the instructions from the one at CALL (a call of a system
+ * call's function) up to the first one after it, up to RET (where it
+ * returns to), that is the function and one call, summed over a window: the
+ * row's floor. Any address after CALL ends it, because the kernel may
+ * rewrite the call into a shorter one and padding (retpolines off).
+ */
+static void on_floor(unsigned int vcpu_index, void *userdata)
+{
+	__u64 addr = (unsigned long)userdata;
+
+	(void)vcpu_index;
+	if (addr == floor_call) {
+		if (open_slot && !floor_open) {
+			floor_open = true;
+			floor_snap = total_insns();
+		}
+	} else if (floor_open) {
+		floor_open = false;
+		if (open_slot) {
+			window_floor += total_insns() - floor_snap;
+			window_has_floor = true;
+		}
+	}
 }
 
 static void on_marker(unsigned int vcpu_index, void *userdata)
@@ -610,6 +681,9 @@ static void on_marker(unsigned int vcpu_index, void *userdata)
 			stray_markers++;
 		open_slot = &slots[m == M_START_B];
 		memcpy(snap, counts, sizeof(snap));
+		window_floor = 0;
+		window_has_floor = false;
+		floor_open = false;
 		break;
 	case M_STOP:
 		if (open_slot)
@@ -624,6 +698,7 @@ static void on_marker(unsigned int vcpu_index, void *userdata)
 		slot_report(&slots[m == M_END_B]);
 		break;
 	case M_RESET:
+		trace_armed = true;
 		open_slot = NULL;
 		slot_clear(&slots[0]);
 		slot_clear(&slots[1]);
@@ -640,11 +715,33 @@ static void count_inline(struct qemu_plugin_insn *insn, int c, int n)
 						   &counts[c], n);
 }
 
+/* trace=N: print the address of each instruction a window counts. */
+static void on_trace(unsigned int vcpu_index, void *userdata)
+{
+	char line[64];
+
+	if (!open_slot || !trace_armed || !trace_left)
+		return;
+	trace_left--;
+	snprintf(line, sizeof(line), "UKLTRACE cpu=%u ip=%llx\n", vcpu_index,
+		 (unsigned long long)(unsigned long)userdata);
+	emit(line);
+}
+
+/* Call @cb with @vaddr each time @insn executes. */
+static void count_call(struct qemu_plugin_insn *insn,
+		       void (*cb)(unsigned int vcpu_index, void *userdata), __u64 vaddr)
+{
+	qemu_plugin_register_vcpu_insn_exec_cb(insn, cb, QEMU_PLUGIN_CB_NO_REGS,
+					       (void *)(unsigned long)vaddr);
+}
+
 static void on_tb_trans(__u64 id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb), i;
 	struct qemu_plugin_insn *insn;
 	struct insn_info ii;
+	__u64 vaddr;
 
 	(void)id;
 	for (i = 0; i < n; i++) {
@@ -658,6 +755,11 @@ static void on_tb_trans(__u64 id, struct qemu_plugin_tb *tb)
 			continue;
 		}
 		count_inline(insn, ii.cls, 1);
+		vaddr = qemu_plugin_insn_vaddr(insn);
+		if (trace_left)
+			count_call(insn, on_trace, vaddr);
+		if (floor_call && vaddr >= floor_call && vaddr <= floor_ret)
+			count_call(insn, on_floor, vaddr);
 		if (ii.loads)
 			count_inline(insn, X_LOADS, ii.loads);
 		if (ii.stores)
@@ -721,6 +823,12 @@ int qemu_plugin_install(__u64 id, const void *info, int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		if (!strncmp(argv[i], "costs=", 6)) {
 			costs = argv[i] + 6;
+		} else if (!strncmp(argv[i], "floor=", 6)) {
+			if (sscanf(argv[i] + 6, "%llx:%llx", (unsigned long long *)&floor_call,
+				   (unsigned long long *)&floor_ret) != 2 || !floor_call)
+				die("floor=CALL:RET wants two hex addresses", argv[i] + 6);
+		} else if (!strncmp(argv[i], "trace=", 6)) {
+			trace_left = strtoul(argv[i] + 6, NULL, 0);
 		} else if (!strncmp(argv[i], "out=", 4)) {
 			out = fopen(argv[i] + 4, "w");
 			if (!out)

@@ -152,6 +152,21 @@ _start:
 	PRIV(wrmsr)
 	PRIV(rdmsr)
 
+	/*
+	 * 15: two calls from floor_call (the plugin's floor=CALL:RET) of a
+	 * function of four instructions, in a loop: floor 2 x (1 + 4)
+	 */
+	movl	$2, %ecx
+	START_A
+1:
+floor_call:
+	call	floor_fn
+floor_ret:
+	decl	%ecx
+	jnz	1b
+	STOP
+	END_A
+
 	movl	$60, %eax
 	xorl	%edi, %edi
 	syscall
@@ -162,6 +177,12 @@ fail:
 	syscall
 
 only_ret:
+	ret
+
+floor_fn:
+	nop
+	nop
+	nop
 	ret
 
 /* SIGSEGV handler: %rdx is the ucontext; resume at the saved %r15. */
