@@ -28,6 +28,8 @@ int main(int argc, char **argv)
 		return ukl_fresh_main(argc, argv);
 	if (!strcmp(test, "fault"))
 		return ukl_fault_main(argc, argv);
+	if (!strcmp(test, "stress"))
+		return ukl_stress_main(argc, argv);
 	if (!strcmp(test, "layout")) {
 		/* Where this start's stack, mmap area and heap are. */
 		void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -53,6 +55,6 @@ int main(int argc, char **argv)
 		asm volatile("mov %0, %%rsp\n\tud2" : : "r" (0xffffc88000001000UL));
 	}
 	fprintf(stderr, "UKL_TEST=%s: no such test program (%s)\n", test,
-		"basic, proc, errno, fault, control, fresh, layout, segv");
+		"basic, proc, errno, fault, control, stress, fresh, layout, segv");
 	return 2;
 }
