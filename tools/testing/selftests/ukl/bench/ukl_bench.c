@@ -33,6 +33,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <linux/types.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -426,6 +427,8 @@ static void bench_floor(void)
 /* syscall: null system call and one clock read                             */
 /* ------------------------------------------------------------------------ */
 
+static int futex_word;
+
 static void bench_syscall(void)
 {
 	long n = iters_for(BASE_ITERS);
@@ -460,6 +463,21 @@ static void bench_syscall(void)
 			samp_a[i] = net(t0, t1);
 	}
 	report(FAM_SYSCALL, "clock_gettime", 0, samp_a, n);
+
+	/* A wake-up with no waiter: the futex hash lookup and nothing else. */
+	for (i = -w; i < n; i++) {
+		if (!i)
+			mark_reset();
+		t0 = now_ns();
+		mark_start_a();
+		if (syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0))
+			fail("futex_wake");
+		mark_stop();
+		t1 = now_ns();
+		if (i >= 0)
+			samp_a[i] = net(t0, t1);
+	}
+	report(FAM_SYSCALL, "futex_wake", 0, samp_a, n);
 }
 
 /* ------------------------------------------------------------------------ */
