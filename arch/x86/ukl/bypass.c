@@ -23,8 +23,11 @@
  * of going through x64_sys_call(). On the way back, with IRQs off, any
  * exit work (a signal, rescheduling, notify-resume, uprobes, livepatch,
  * an FPU reload, syscall exit work, an IBPB owed to user space) sends it
- * through syscall_exit_to_user_mode(), and then out through IRETQ exactly
- * as a normal call. What it skips when there is no work:
+ * through syscall_exit_to_user_mode(), exactly as a normal call. After
+ * either, the return is the fast one too (STI; RET, see entry_64_ukl.S)
+ * unless the exit work changed where or how the application resumes: a
+ * signal frame, a restart, an rseq abort, a debugger's registers or single
+ * step take IRETQ. What the fast path skips when there is no work:
  * add_random_kstack_offset() and choose_random_kstack_offset(), which
  * randomise the kernel stack against user-space attackers (the
  * application runs in ring 0 and can read that stack anyway), and the
@@ -125,29 +128,51 @@ static __always_inline bool ukl_bypass_exit(struct pt_regs *regs)
 }
 
 /*
+ * After the normal exit work, with IRQs off: true if it left the frame as
+ * the call made it (no signal frame, restart, rseq abort or debugger
+ * changed where and how the application resumes), so that the fast return
+ * resumes it exactly as IRETQ would. Every register comes back from
+ * pt_regs either way.
+ */
+static __always_inline bool ukl_frame_unchanged(struct pt_regs *regs, unsigned long ip,
+						unsigned long sp)
+{
+	return regs->ip == ip && regs->sp == sp && regs->cs == __KERNEL_CS &&
+	       regs->ss == __KERNEL_DS &&
+	       (regs->flags & UKL_BYPASS_FLAGS_MASK) == UKL_BYPASS_FLAGS;
+}
+
+/*
  * Called by ukl_entry_from_app with IRQs off, on the task stack, with the
- * full pt_regs of the call. Returns with IRQs off: true for the fast
- * return (pt_regs unchanged but ->ax), false for the IRET path.
+ * full pt_regs of the call. Returns with IRQs off and the exit work done:
+ * true for the fast return (STI; RET from the slot), false for IRETQ.
  */
 __visible noinstr bool ukl_do_syscall_64(struct pt_regs *regs, int nr)
 {
+	unsigned long ip = regs->ip, sp = regs->sp;
 	sys_call_ptr_t fn = ukl_bypass_fn(regs, nr);
 
 	if (!fn) {
 		do_syscall_64(regs, nr);
-		return false;
+		/*
+		 * A child that shared the memory (vfork, CLONE_VM) may have
+		 * run on this stack, over the return address RET would take.
+		 */
+		if (nr == __NR_vfork || nr == __NR_clone || nr == __NR_clone3)
+			return false;
+		return ukl_frame_unchanged(regs, ip, sp);
 	}
 
 	enter_from_user_mode(regs);
 	instrumentation_begin();
 	local_irq_enable();
 	regs->ax = fn(regs);
-	if (unlikely(!ukl_bypass_exit(regs))) {
+	if (likely(ukl_bypass_exit(regs))) {
 		instrumentation_end();
-		syscall_exit_to_user_mode(regs);
-		return false;
+		exit_to_user_mode();
+		return true;
 	}
 	instrumentation_end();
-	exit_to_user_mode();
-	return true;
+	syscall_exit_to_user_mode(regs);
+	return ukl_frame_unchanged(regs, ip, sp);
 }

@@ -618,6 +618,35 @@ TEST(fork_exec_ordinary_binary)
 	EXPECT_STREQ("exec-ok\n", out);
 }
 
+/*
+ * A vfork child runs on the parent's stack until it execs, over the words
+ * below the parent's stack pointer; the parent must still return from
+ * vfork() where it called it.
+ */
+TEST(vfork_child_on_our_stack)
+{
+	int status;
+	pid_t pid;
+
+	pid = vfork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "exit 5", NULL);
+		_exit(127);
+	}
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(5, WEXITSTATUS(status));
+
+	pid = vfork();
+	if (pid == 0)
+		_exit(9);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(9, WEXITSTATUS(status));
+}
+
 TEST(posix_spawn_ordinary_binary)
 {
 	static char *const argv[] = { "sh", "-c", "exit 3", NULL };
