@@ -142,6 +142,30 @@ static __always_inline bool ukl_frame_unchanged(struct pt_regs *regs, unsigned l
 	       (regs->flags & UKL_BYPASS_FLAGS_MASK) == UKL_BYPASS_FLAGS;
 }
 
+/* The normal exit work, then the return the frame allows. */
+static noinline noinstr bool ukl_normal_exit(struct pt_regs *regs)
+{
+	unsigned long ip = regs->ip, sp = regs->sp;
+
+	syscall_exit_to_user_mode(regs);
+	return ukl_frame_unchanged(regs, ip, sp);
+}
+
+/* The normal path, then the return the frame allows. */
+static noinline noinstr bool ukl_normal_syscall(struct pt_regs *regs, int nr)
+{
+	unsigned long ip = regs->ip, sp = regs->sp;
+
+	do_syscall_64(regs, nr);
+	/*
+	 * A child that shared the memory (vfork, CLONE_VM) may have run on
+	 * this stack, over the return address RET would take.
+	 */
+	if (nr == __NR_vfork || nr == __NR_clone || nr == __NR_clone3)
+		return false;
+	return ukl_frame_unchanged(regs, ip, sp);
+}
+
 /*
  * Called by ukl_entry_from_app with IRQs off, on the task stack, with the
  * full pt_regs of the call. Returns with IRQs off and the exit work done:
@@ -149,19 +173,10 @@ static __always_inline bool ukl_frame_unchanged(struct pt_regs *regs, unsigned l
  */
 __visible noinstr bool ukl_do_syscall_64(struct pt_regs *regs, int nr)
 {
-	unsigned long ip = regs->ip, sp = regs->sp;
 	sys_call_ptr_t fn = ukl_bypass_fn(regs, nr);
 
-	if (!fn) {
-		do_syscall_64(regs, nr);
-		/*
-		 * A child that shared the memory (vfork, CLONE_VM) may have
-		 * run on this stack, over the return address RET would take.
-		 */
-		if (nr == __NR_vfork || nr == __NR_clone || nr == __NR_clone3)
-			return false;
-		return ukl_frame_unchanged(regs, ip, sp);
-	}
+	if (!fn)
+		return ukl_normal_syscall(regs, nr);
 
 	enter_from_user_mode(regs);
 	instrumentation_begin();
@@ -173,6 +188,6 @@ __visible noinstr bool ukl_do_syscall_64(struct pt_regs *regs, int nr)
 		return true;
 	}
 	instrumentation_end();
-	syscall_exit_to_user_mode(regs);
-	return ukl_frame_unchanged(regs, ip, sp);
+	/* A bypassed call does not change the frame: take it after it. */
+	return ukl_normal_exit(regs);
 }
