@@ -12,14 +12,18 @@
  *	popfq of FIXED|AC		IF=0, TF=0, DF=0, AC=1
  *	jmp *ukl_entry_from_app
  *
- * so that every instruction that runs with IRQs on while %rsp points to
- * the application stack is in the slot, where the IDT entry code
- * recognises application frames (calling-ukl.h).
+ * (with CONFIG_UKL_BYPASS, CLI instead of the POPFQ when TF and DF are
+ * clear, and the return address left on the stack), so that every
+ * instruction that runs with IRQs on while %rsp points to the application
+ * stack is in the slot, where the IDT entry code recognises application
+ * frames (calling-ukl.h).
  *
  * From here on the work is that of entry_SYSCALL_64: build pt_regs on the
  * task stack, do_syscall_64() (seccomp, ptrace, audit, signals,
  * preemption), and leave through the common user-mode exit, which returns
- * to the application with IRETQ (UKL_IRET_TO_APP).
+ * to the application with IRETQ (UKL_IRET_TO_APP). With CONFIG_UKL_BYPASS,
+ * ukl_do_syscall_64() skips the entry and exit work when there is none,
+ * and the return is STI; RET from the slot when the frame allows it.
  */
 #include <linux/linkage.h>
 #include <asm/segment.h>
@@ -100,10 +104,10 @@ SYM_CODE_END(ukl_entry_from_app)
 
 #ifdef CONFIG_UKL_BYPASS
 /*
- * The fast return of a system call that ukl_do_syscall_64() completed
- * without exit work (arch/x86/ukl/bypass.c). On the task stack, IRQs off,
- * kernel GS, pt_regs as built above with the result in ->ax: nothing has
- * changed ->ip, ->sp or ->flags, whose IF is set and TF, DF clear. The exit
+ * The fast return, when ukl_do_syscall_64() says so (arch/x86/ukl/bypass.c):
+ * the exit work is done and left ->ip, ->sp, ->cs, ->ss and ->flags as the
+ * call made them, IF set, TF, DF and NT clear. On the task stack, IRQs off,
+ * kernel GS, every register to come from pt_regs, the result in ->ax. The exit
  * mitigations of swapgs_restore_regs_and_return_to_usermode and
  * UKL_IRET_TO_APP run here too; then, instead of IRETQ, jump to
  * ukl_syscall_return in the slot with %r11 pointing at the return address
