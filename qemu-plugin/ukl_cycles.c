@@ -158,7 +158,6 @@ static __u64 floor_call, floor_ret;	/* floor=CALL:RET */
 static __u64 floor_snap;		/* instructions when the floor call ran */
 static bool floor_open;
 static __u64 window_floor;		/* floor instructions in the open window */
-static bool window_has_floor;
 static bool trace_armed;		/* a reset was seen: trace windows */
 
 /* ------------------------------------------------------------------------ */
@@ -628,7 +627,8 @@ static void close_window(void)
 			insns += d;
 	}
 	slot_push(open_slot, insns, cycles);
-	if (window_has_floor)
+	/* A floor call counts at least its call instruction. */
+	if (window_floor)
 		slot_push_floor(open_slot, window_floor);
 	open_slot = NULL;
 }
@@ -662,10 +662,8 @@ static void on_floor(unsigned int vcpu_index, void *userdata)
 		}
 	} else if (floor_open) {
 		floor_open = false;
-		if (open_slot) {
+		if (open_slot)
 			window_floor += total_insns() - floor_snap;
-			window_has_floor = true;
-		}
 	}
 }
 
@@ -682,7 +680,6 @@ static void on_marker(unsigned int vcpu_index, void *userdata)
 		open_slot = &slots[m == M_START_B];
 		memcpy(snap, counts, sizeof(snap));
 		window_floor = 0;
-		window_has_floor = false;
 		floor_open = false;
 		break;
 	case M_STOP:
@@ -729,8 +726,8 @@ static void on_trace(unsigned int vcpu_index, void *userdata)
 }
 
 /* Call @cb with @vaddr each time @insn executes. */
-static void count_call(struct qemu_plugin_insn *insn,
-		       void (*cb)(unsigned int vcpu_index, void *userdata), __u64 vaddr)
+static void call_on_exec(struct qemu_plugin_insn *insn,
+			 void (*cb)(unsigned int vcpu_index, void *userdata), __u64 vaddr)
 {
 	qemu_plugin_register_vcpu_insn_exec_cb(insn, cb, QEMU_PLUGIN_CB_NO_REGS,
 					       (void *)(unsigned long)vaddr);
@@ -757,9 +754,9 @@ static void on_tb_trans(__u64 id, struct qemu_plugin_tb *tb)
 		count_inline(insn, ii.cls, 1);
 		vaddr = qemu_plugin_insn_vaddr(insn);
 		if (trace_left)
-			count_call(insn, on_trace, vaddr);
+			call_on_exec(insn, on_trace, vaddr);
 		if (floor_call && vaddr >= floor_call && vaddr <= floor_ret)
-			count_call(insn, on_floor, vaddr);
+			call_on_exec(insn, on_floor, vaddr);
 		if (ii.loads)
 			count_inline(insn, X_LOADS, ii.loads);
 		if (ii.stores)

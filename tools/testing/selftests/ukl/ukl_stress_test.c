@@ -370,6 +370,43 @@ static int threads_of(pid_t pid, pid_t *tids, int max)
 	return n;
 }
 
+/* Make stopped (or seized) @tid go on with @req, and wait for its next stop. */
+static const char *resume(pid_t tid, int req, const char *what, int *status)
+{
+	if (ptrace(req, tid, 0, 0))
+		return what;
+	if (waitpid(tid, status, __WALL) != tid)
+		return "waitpid";
+	return NULL;
+}
+
+/*
+ * At a syscall stop of @tid: remember an entry, and check that an exit
+ * after an entry reports the same call at the same place. NULL if all is
+ * well, else what failed (errno EPROTO for a mismatch).
+ */
+static const char *syscall_stop(pid_t tid, unsigned long *nr, unsigned long *ip)
+{
+	struct __ptrace_syscall_info info;
+	struct user_regs_struct regs;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info), &info) <= 0)
+		return "PTRACE_GET_SYSCALL_INFO";
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs))
+		return "PTRACE_GETREGS";
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		*nr = info.entry.nr;
+		*ip = info.instruction_pointer;
+	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && *nr != -1UL &&
+		   (regs.orig_rax != *nr || info.instruction_pointer != *ip)) {
+		fprintf(stderr, "# exit stop for %llu at %lx after %lu at %lx\n",
+			regs.orig_rax, (unsigned long)info.instruction_pointer, *nr, *ip);
+		errno = EPROTO;
+		return "syscall stops";
+	}
+	return NULL;
+}
+
 /*
  * Seize one thread, interrupt it, make it stop at its next system call
  * stops (syscall work set on a thread that may be in the middle of a
@@ -378,53 +415,28 @@ static int threads_of(pid_t pid, pid_t *tids, int max)
  */
 static int trace_once(pid_t tid)
 {
-	struct __ptrace_syscall_info info;
 	unsigned long nr = -1UL, ip = 0;
-	struct user_regs_struct regs;
 	int status, stops = 0;
 	const char *step;
 
 	/* A thread that exits meanwhile (ESRCH) is no failure. */
 	if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD))
 		return errno == ESRCH ? 0 : (perror("# PTRACE_SEIZE"), -1);
-	step = "PTRACE_INTERRUPT";
-	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0))
-		goto out;
-	step = "waitpid";
-	if (waitpid(tid, &status, __WALL) != tid)
-		goto out;
-	while (WIFSTOPPED(status) && stops < 4) {
+	step = resume(tid, PTRACE_INTERRUPT, "PTRACE_INTERRUPT", &status);
+	while (!step && WIFSTOPPED(status) && stops < 4) {
 		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
-			step = "PTRACE_GET_SYSCALL_INFO";
-			if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info), &info) <= 0)
-				goto out;
-			step = "PTRACE_GETREGS";
-			if (ptrace(PTRACE_GETREGS, tid, 0, &regs))
-				goto out;
-			if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-				nr = info.entry.nr;
-				ip = info.instruction_pointer;
-			} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && nr != -1UL &&
-				   (regs.orig_rax != nr || info.instruction_pointer != ip)) {
-				fprintf(stderr, "# exit stop for %llu at %lx after %lu at %lx\n",
-					regs.orig_rax, (unsigned long)info.instruction_pointer,
-					nr, ip);
-				ptrace(PTRACE_DETACH, tid, 0, 0);
-				return -1;
-			}
+			step = syscall_stop(tid, &nr, &ip);
+			if (step)
+				break;
 			stops++;
 		}
-		step = "PTRACE_SYSCALL";
-		if (ptrace(PTRACE_SYSCALL, tid, 0, 0))
-			goto out;
-		step = "waitpid";
-		if (waitpid(tid, &status, __WALL) != tid)
-			goto out;
+		step = resume(tid, PTRACE_SYSCALL, "PTRACE_SYSCALL", &status);
 	}
-	if (WIFSTOPPED(status))
-		ptrace(PTRACE_DETACH, tid, 0, 0);
-	return 0;
-out:
+	if (!step) {
+		if (WIFSTOPPED(status))
+			ptrace(PTRACE_DETACH, tid, 0, 0);
+		return 0;
+	}
 	if (errno == ESRCH)
 		return 0;
 	fprintf(stderr, "# %s of thread %d: %s\n", step, tid, strerror(errno));
