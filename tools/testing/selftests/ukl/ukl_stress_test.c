@@ -370,6 +370,23 @@ static int threads_of(pid_t pid, pid_t *tids, int max)
 	return n;
 }
 
+/* Has thread @tid exited (gone, or a zombie)? */
+static bool exited(pid_t tid)
+{
+	char path[64], state = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	/* pid (comm) state ...: the state follows the last ')'. */
+	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+		state = 0;
+	fclose(f);
+	return state == 'Z' || state == 'X';
+}
+
 /* Make stopped (or seized) @tid go on with @req, and wait for its next stop. */
 static const char *resume(pid_t tid, int req, const char *what, int *status)
 {
@@ -419,9 +436,16 @@ static int trace_once(pid_t tid)
 	int status, stops = 0;
 	const char *step;
 
-	/* A thread that exits meanwhile (ESRCH) is no failure. */
-	if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD))
-		return errno == ESRCH ? 0 : (perror("# PTRACE_SEIZE"), -1);
+	/*
+	 * A thread that exits meanwhile is no failure: ESRCH once it is
+	 * gone, EPERM while it is a zombie.
+	 */
+	if (ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_TRACESYSGOOD)) {
+		if (errno == ESRCH || (errno == EPERM && exited(tid)))
+			return 0;
+		perror("# PTRACE_SEIZE");
+		return -1;
+	}
 	step = resume(tid, PTRACE_INTERRUPT, "PTRACE_INTERRUPT", &status);
 	while (!step && WIFSTOPPED(status) && stops < 4) {
 		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
