@@ -141,11 +141,28 @@
  * RIP in the slot, RSP on an application stack and kernel selectors, so
  * RPL 0 alone decides here. A CPL0 to CPL0 IRETQ pops SS:RSP too, so it
  * writes nothing to the application stack, and it cannot fault.
+ *
+ * With CONFIG_UKL_USE_RET, ukl_ret_to_app (entry_64_ukl.S) returns without
+ * IRETQ when POPFQ can restore the frame's RFLAGS and STI the IF: IF set,
+ * and none of TF (the single step must begin at the application's
+ * instruction, which only IRETQ guarantees), RF (POPFQ cannot set it; a
+ * debugger's instruction breakpoint relies on it) or NT. Frames with IF
+ * clear are the application's own CLI or the return stub interrupted by
+ * an NMI, #MC or #DB. NMIs never come here: an application frame is a
+ * kernel frame to the NMI entry, which returns with its own IRETQ and so
+ * ends NMI blocking.
  */
 .macro UKL_IRET_TO_APP
 #ifdef CONFIG_UKL
 	testb	$3, 8(%rsp)
 	jnz	.Lukl_not_app_\@
+#ifdef CONFIG_UKL_USE_RET
+	testl	$X86_EFLAGS_IF, 2*8(%rsp)
+	jz	.Lukl_iret_\@
+	testl	$(X86_EFLAGS_TF | X86_EFLAGS_RF | X86_EFLAGS_NT), 2*8(%rsp)
+	jz	ukl_ret_to_app
+.Lukl_iret_\@:
+#endif
 	CLEAR_CPU_BUFFERS
 	iretq
 .Lukl_not_app_\@:

@@ -33,6 +33,7 @@
 #include <asm/smap.h>
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
+#include <asm/ukl.h>
 
 #include "calling.h"
 
@@ -130,6 +131,40 @@ SYM_CODE_START_LOCAL(ukl_syscall_return_fast)
 SYM_CODE_END(ukl_syscall_return_fast)
 #endif
 
+#ifdef CONFIG_UKL_USE_RET
+/*
+ * The return to application code without IRETQ, from UKL_IRET_TO_APP
+ * (calling-ukl.h) after the user-mode exit work, IBRS_EXIT, STACKLEAK_ERASE
+ * and POP_REGS: on the task stack at the IRET frame of an application
+ * frame whose RFLAGS have IF set and TF, RF and NT clear, IRQs off, kernel
+ * GS, every register the application's. Write RFLAGS (IF clear), %rcx,
+ * %rsp and %rip to this CPU's ukl_ret_frame, point %rsp at it, run the
+ * last exit mitigation (CLEAR_CPU_BUFFERS, as before IRETQ) and jump to
+ * ukl_return_to_app in the slot, which restores them with POPFQ, two
+ * loads, STI and an indirect JMP. Nothing is written to the application
+ * stack, and kernel text never runs on it: from the MOV to %rsp on, it
+ * runs on the per-CPU frame, whose two spare words below ->flags take
+ * the return address a retpoline thunk pushes.
+ */
+SYM_CODE_START(ukl_ret_to_app)
+	UNWIND_HINT_IRET_REGS
+	movq	%rcx, PER_CPU_VAR(ukl_ret_frame + UKL_RET_CX)
+	movq	0*8(%rsp), %rcx				/* RIP */
+	movq	%rcx, PER_CPU_VAR(ukl_ret_frame + UKL_RET_IP)
+	movq	2*8(%rsp), %rcx				/* RFLAGS */
+	andq	$~X86_EFLAGS_IF, %rcx
+	movq	%rcx, PER_CPU_VAR(ukl_ret_frame + UKL_RET_FLAGS)
+	movq	3*8(%rsp), %rcx				/* RSP */
+	movq	%rcx, PER_CPU_VAR(ukl_ret_frame + UKL_RET_SP)
+	movq	ukl_return_to_app_ip(%rip), %rcx
+	movq	PER_CPU_VAR(this_cpu_off), %rsp
+	addq	$(ukl_ret_frame + UKL_RET_FLAGS), %rsp
+	UNWIND_HINT_END_OF_STACK
+	CLEAR_CPU_BUFFERS
+	JMP_NOSPEC rcx
+SYM_CODE_END(ukl_ret_to_app)
+#endif
+
 /*
  * Where the trampoline's single-step trap arrives (slot_entry.S). Weak:
  * without an application image there is no trampoline, and 0 is never an
@@ -142,4 +177,9 @@ SYM_DATA(ukl_entry_step_ip, .quad ukl_syscall_entry_step)
 #ifdef CONFIG_UKL_BYPASS
 	.weak	ukl_syscall_return
 SYM_DATA_LOCAL(ukl_syscall_return_ip, .quad ukl_syscall_return)
+#endif
+#ifdef CONFIG_UKL_USE_RET
+	.weak	ukl_return_to_app, ukl_return_to_app_end
+SYM_DATA(ukl_ret_stub, .quad ukl_return_to_app, ukl_return_to_app_end)
+.set ukl_return_to_app_ip, ukl_ret_stub
 #endif

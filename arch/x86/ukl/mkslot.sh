@@ -73,12 +73,12 @@ done < "$tmp/sections"
 
 # The symbols the final link provides (section boundaries, _end ...) get
 # a __ukl_ prefix so that they bind to the application image's own, never
-# to the kernel's symbols of the same name. Only the kernel entry keeps its
-# name.
+# to the kernel's symbols of the same name. Only the kernel entry and the
+# per-CPU frame of the RET return (CONFIG_UKL_USE_RET) keep their names.
 redefs=
 for sym in $(${NM:-nm} -u "$tmp/app.o" | awk '{ print $2 }'); do
 	case $sym in
-	ukl_entry_from_app|_GLOBAL_OFFSET_TABLE_) ;;
+	ukl_entry_from_app|ukl_ret_frame|_GLOBAL_OFFSET_TABLE_) ;;
 	*) redefs="$redefs --redefine-sym $sym=__ukl_$sym" ;;
 	esac
 done

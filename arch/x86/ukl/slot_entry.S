@@ -22,6 +22,7 @@
  */
 #include <linux/linkage.h>
 #include <asm/processor-flags.h>
+#include <asm/ukl.h>
 
 	.section .text.ukl_entry, "ax"
 #ifndef CONFIG_UKL_BYPASS
@@ -74,6 +75,33 @@ SYM_CODE_START(ukl_syscall_return)
 	sti
 	ret
 SYM_CODE_END(ukl_syscall_return)
+#endif
+
+#ifdef CONFIG_UKL_USE_RET
+/*
+ * The return to application code without IRETQ (ukl_ret_to_app in
+ * entry_64_ukl.S): entered from kernel text with IRQs off, every register
+ * but %rcx already the application's, and %rsp pointing at ->flags of this
+ * CPU's ukl_ret_frame (kernel memory, always present), which holds the
+ * application's RFLAGS with IF clear, %rcx, %rsp and %rip. POPFQ restores
+ * all of RFLAGS but IF; the stub never touches the application stack.
+ * STI takes effect only after the JMP (interrupt shadow), so no interrupt
+ * can arrive before the application's own instruction. Anything that does
+ * arrive in here (an NMI, #MC, a kernel breakpoint) sees RIP in the slot,
+ * an application frame: NMIs return with IRETQ from their own path, and
+ * every other entry finishes the return first, from this CPU's frame,
+ * which no one else writes while IRQs are off (ukl_finish_return()).
+ * Per-CPU data is addressed %gs-absolute: x86-64 per-CPU offsets are
+ * small, and GS is the kernel's in application code.
+ */
+SYM_CODE_START(ukl_return_to_app)
+	popfq
+	movq	%gs:ukl_ret_frame + UKL_RET_CX, %rcx
+	movq	%gs:ukl_ret_frame + UKL_RET_SP, %rsp
+	sti
+	jmp	*%gs:ukl_ret_frame + UKL_RET_IP
+SYM_INNER_LABEL(ukl_return_to_app_end, SYM_L_GLOBAL)
+SYM_CODE_END(ukl_return_to_app)
 #endif
 
 	.section .rodata.ukl_entry, "a"

@@ -34,6 +34,17 @@
  */
 #define UKL_USER_HIGH_LAST	0x00007fff
 
+/*
+ * CONFIG_UKL_USE_RET: byte offsets in the per-CPU struct ukl_ret_frame
+ * (arch/x86/ukl/ret.c) of what the return stub in the slot loads: the
+ * RFLAGS to restore (IF clear), %rcx, %rsp and %rip. Below ->flags, room
+ * for what a retpoline thunk pushes on the way to the stub.
+ */
+#define UKL_RET_FLAGS		16
+#define UKL_RET_CX		24
+#define UKL_RET_SP		32
+#define UKL_RET_IP		40
+
 #ifndef __ASSEMBLY__
 
 /* True if @addr lies in the application slot (never with CONFIG_UKL=n). */

@@ -331,6 +331,110 @@ TEST(sigalrm_into_tight_loop_and_system_calls)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/*
+ * The arithmetic flags and DF of interrupted code: every return to it
+ * (after an interrupt, after a signal handler through sigreturn, after a
+ * preemption) must give them back bit for bit, whether it ends in IRETQ
+ * or, with CONFIG_UKL_USE_RET, in POPFQ and RET.
+ */
+#define TEST_FLAGS	(0x001UL | 0x004UL | 0x010UL | 0x040UL | 0x080UL | \
+			 0x400UL | 0x800UL)	/* CF PF AF ZF SF DF OF */
+
+static long df_in_handler;
+
+static void check_df_alarm(int sig)
+{
+	unsigned long flags;
+
+	/* The ABI: a handler starts with DF clear, whatever was interrupted. */
+	asm volatile("pushfq; popq %0" : "=r" (flags));
+	if (flags & 0x400UL)
+		inc(df_in_handler);
+	set_rounding(1);
+	inc(alarms);
+}
+
+/*
+ * Set the TEST_FLAGS bits to @set and spin @n times with instructions that
+ * neither read nor write the flags (LEA, JRCXZ, JMP), then read them back.
+ * PUSHFQ and POPFQ run below the red zone, which ordinary builds use.
+ */
+static unsigned long spin_with_flags(unsigned long set, unsigned long n)
+{
+	unsigned long flags;
+
+	asm volatile("leaq -128(%%rsp), %%rsp\n\t"
+		     "pushfq\n\t"
+		     "popq %[f]\n\t"
+		     "andq %[keep], %[f]\n\t"
+		     "orq %[set], %[f]\n\t"
+		     "pushq %[f]\n\t"
+		     "popfq\n"
+		     "1:\tleaq -1(%[n]), %[n]\n\t"
+		     "jrcxz 2f\n\t"
+		     "jmp 1b\n"
+		     "2:\tpushfq\n\t"
+		     "popq %[f]\n\t"
+		     "cld\n\t"
+		     "leaq 128(%%rsp), %%rsp"
+		     : [f] "=&r" (flags), [n] "+c" (n)
+		     : [set] "r" (set), [keep] "r" (~TEST_FLAGS)
+		     : "cc", "memory");
+	return flags & TEST_FLAGS;
+}
+
+/*
+ * A busy sibling on the same CPU, so that some of the interrupts in the
+ * spin end in a switch to it and back.
+ */
+static void *busy_sibling(void *arg)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	sched_setaffinity(0, sizeof(one), &one);
+	while (!load(stop_workers))
+		asm volatile("" ::: "memory");
+	return NULL;
+}
+
+TEST(rflags_kept_across_interrupts_and_signals)
+{
+	static const unsigned long patterns[] = {
+		TEST_FLAGS, 0, 0x001UL | 0x040UL | 0x400UL, 0x004UL | 0x080UL | 0x800UL,
+	};
+	struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
+	unsigned long got, want, chunks = 0, bad = 0;
+	pthread_t sibling;
+	cpu_set_t one;
+	long limit;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+	store(stop_workers, false);
+	ASSERT_EQ(0, pthread_create(&sibling, NULL, busy_sibling, NULL));
+	handle(SIGALRM, check_df_alarm);
+	store(alarms, 0);
+	store(df_in_handler, 0);
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	for (limit = 0; load(alarms) < 20 && limit < 200000; limit++, chunks++) {
+		want = patterns[chunks % 4];
+		got = spin_with_flags(want, 20000);
+		if (got != want && bad++ < 5)
+			TH_LOG("flags %#lx after the spin, %#lx before", got, want);
+	}
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	store(stop_workers, true);
+	pthread_join(sibling, NULL);
+	TH_LOG("%lu spins, %ld signals", chunks, load(alarms));
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, load(df_in_handler));
+	EXPECT_LE(20, load(alarms));
+}
+
 /* ------------------------------------------------------------------------ */
 /* A tracer attaching and detaching                                         */
 /* ------------------------------------------------------------------------ */
