@@ -97,20 +97,6 @@ static inline unsigned long ukl_syscall_insn_len(struct pt_regs *regs)
 }
 
 /*
- * CONFIG_UKL_USE_RET: the first word on every entry from user mode. An
- * entry from the application slot may come from inside the return stub
- * (slot_entry.S); ukl_finish_return() then completes that return in @regs
- * before anything else (arch/x86/ukl/ret.c).
- */
-void ukl_finish_return(struct pt_regs *regs);
-
-static __always_inline void ukl_enter_from_app(struct pt_regs *regs)
-{
-	if (IS_ENABLED(CONFIG_UKL_USE_RET) && unlikely(ukl_slot_addr(regs->ip)))
-		ukl_finish_return(regs);
-}
-
-/*
  * The last word on every return to user mode, with IRQs off: the only
  * CPL0 return to user mode is one to application code, RIP in the slot
  * and RSP on an application stack, with __KERNEL_CS/__KERNEL_DS and
@@ -185,7 +171,6 @@ static inline unsigned long ukl_syscall_insn_len(struct pt_regs *regs)
 	return 2;
 }
 
-static __always_inline void ukl_enter_from_app(struct pt_regs *regs) { }
 static __always_inline void ukl_exit_to_app(struct pt_regs *regs) { }
 
 static inline bool ukl_fetch_outside_slot(struct pt_regs *regs,

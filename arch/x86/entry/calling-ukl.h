@@ -128,9 +128,43 @@
 	FENCE_SWAPGS_KERNEL_ENTRY
 	IBRS_ENTER
 	UNTRAIN_RET_FROM_CALL
+	UKL_FINISH_RETURN
 	leaq	8(%rsp), %rdi			/* arg0 = pt_regs pointer */
 	jmp	sync_regs
 .Lukl_not_app_\@:
+#endif
+.endm
+
+/*
+ * CONFIG_UKL_USE_RET, in error_entry for an application frame, with
+ * pt_regs at 8(%rsp), IRQs off, on the CPU the event arrived on: if RIP is
+ * in the return stub (slot_entry.S), an NMI-less event (#MC, a kernel
+ * breakpoint) interrupted a return, and part of the application's state is
+ * still in this CPU's ukl_ret_frame. Complete the return in pt_regs now,
+ * before the handler can schedule and another return reuse the frame: at
+ * every instruction of the stub the other registers are the
+ * application's. Interrupts cannot arrive there (IRQs off, then the STI
+ * shadow) and NMIs do not come this way. Clobbers %rax and %rcx, which
+ * pt_regs holds.
+ */
+.macro UKL_FINISH_RETURN
+#ifdef CONFIG_UKL_USE_RET
+	movq	RIP+8(%rsp), %rax
+	movq	ukl_ret_stub+8(%rip), %rcx
+	subq	ukl_ret_stub(%rip), %rax
+	subq	ukl_ret_stub(%rip), %rcx
+	cmpq	%rcx, %rax
+	jae	.Lukl_not_in_stub_\@
+	movq	PER_CPU_VAR(ukl_ret_frame + UKL_RET_IP), %rax
+	movq	%rax, RIP+8(%rsp)
+	movq	PER_CPU_VAR(ukl_ret_frame + UKL_RET_SP), %rax
+	movq	%rax, RSP+8(%rsp)
+	movq	PER_CPU_VAR(ukl_ret_frame + UKL_RET_CX), %rax
+	movq	%rax, RCX+8(%rsp)
+	movq	PER_CPU_VAR(ukl_ret_frame + UKL_RET_FLAGS), %rax
+	orq	$X86_EFLAGS_IF, %rax
+	movq	%rax, EFLAGS+8(%rsp)
+.Lukl_not_in_stub_\@:
 #endif
 .endm
 

@@ -12,20 +12,17 @@
  * An event that still arrives there - an NMI, #MC, a kernel hardware
  * breakpoint - sees RIP in the slot and is an application event. NMIs are
  * kernel frames to the NMI entry, return with IRETQ and change nothing.
- * Every other entry from application code passes through
- * ukl_enter_from_app(), which completes the return in pt_regs before
- * anything can schedule and run another return through this CPU's frame:
- * the event is then handled exactly as if it had arrived at the
- * application's own next instruction, as with IRETQ.
+ * Every other entry from application code goes through error_entry,
+ * where UKL_ERROR_ENTRY_FROM_APP (calling-ukl.h) completes the return in
+ * pt_regs before anything can schedule and run another return through
+ * this CPU's frame: the event is then handled exactly as if it had arrived
+ * at the application's own next instruction, as with IRETQ. This file
+ * only holds the frame.
  */
 #include <linux/build_bug.h>
 #include <linux/percpu.h>
 #include <linux/stddef.h>
-#include <linux/ukl.h>
-#include <asm/processor-flags.h>
-#include <asm/ptrace.h>
-
-#include "ukl.h"
+#include <asm/ukl.h>
 
 struct ukl_ret_frame {
 	unsigned long thunk[2];	/* a retpoline thunk's return address */
@@ -41,22 +38,3 @@ static_assert(offsetof(struct ukl_ret_frame, sp) == UKL_RET_SP);
 static_assert(offsetof(struct ukl_ret_frame, ip) == UKL_RET_IP);
 
 DEFINE_PER_CPU(struct ukl_ret_frame, ukl_ret_frame);
-
-/*
- * @regs is an entry from application code. If it came from the return
- * stub, it did so on the CPU that filled the frame and still with IRQs
- * off: at every instruction of the stub, the registers other than %rcx
- * are the application's already, and the frame holds the rest.
- */
-noinstr void ukl_finish_return(struct pt_regs *regs)
-{
-	struct ukl_ret_frame *f = raw_cpu_ptr(&ukl_ret_frame);
-
-	if (likely(regs->ip - ukl_ret_stub[0] >= ukl_ret_stub[1] - ukl_ret_stub[0]))
-		return;
-
-	regs->ip = f->ip;
-	regs->sp = f->sp;
-	regs->cx = f->cx;
-	regs->flags = f->flags | X86_EFLAGS_IF;
-}

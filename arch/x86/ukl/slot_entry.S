@@ -90,7 +90,8 @@ SYM_CODE_END(ukl_syscall_return)
  * arrive in here (an NMI, #MC, a kernel breakpoint) sees RIP in the slot,
  * an application frame: NMIs return with IRETQ from their own path, and
  * every other entry finishes the return first, from this CPU's frame,
- * which no one else writes while IRQs are off (ukl_finish_return()).
+ * which no one else writes while IRQs are off (UKL_FINISH_RETURN in
+ * arch/x86/entry/calling-ukl.h).
  * Per-CPU data is addressed %gs-absolute: x86-64 per-CPU offsets are
  * small, and GS is the kernel's in application code.
  */

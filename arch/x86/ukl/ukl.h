@@ -47,11 +47,4 @@ struct linux_binprm;
 int ukl_may_start(void);
 int ukl_may_start_traced(struct linux_binprm *bprm);
 
-/*
- * CONFIG_UKL_USE_RET: the return stub's first and end address, as data in
- * entry_64_ukl.S (the slot is out of reach of the kernel code model's
- * 32-bit immediates); both 0 without an application image.
- */
-extern const unsigned long ukl_ret_stub[2];
-
 #endif /* _ARCH_X86_UKL_UKL_H */
