@@ -138,8 +138,8 @@
 /*
  * CONFIG_UKL_USE_RET, in error_entry for an application frame, with
  * pt_regs at 8(%rsp), IRQs off, on the CPU the event arrived on: if RIP is
- * in the return stub (slot_entry.S), an NMI-less event (#MC, a kernel
- * breakpoint) interrupted a return, and part of the application's state is
+ * in the return stub (slot_entry.S), an event other than an NMI (#MC, a
+ * kernel breakpoint) interrupted a return, and part of the application's state is
  * still in this CPU's ukl_ret_frame. Complete the return in pt_regs now,
  * before the handler can schedule and another return reuse the frame: at
  * every instruction of the stub the other registers are the
@@ -180,11 +180,11 @@
  * IRETQ when POPFQ can restore the frame's RFLAGS and STI the IF: IF set,
  * and none of TF (the single step must begin at the application's
  * instruction, which only IRETQ guarantees), RF (POPFQ cannot set it; a
- * debugger's instruction breakpoint relies on it) or NT. Frames with IF
- * clear are the application's own CLI or the return stub interrupted by
- * an NMI, #MC or #DB. NMIs never come here: an application frame is a
- * kernel frame to the NMI entry, which returns with its own IRETQ and so
- * ends NMI blocking.
+ * debugger's instruction breakpoint relies on it) or NT. A frame with IF
+ * clear is the application's own CLI: a #MC or #DB inside the return
+ * stub had its frame completed on entry (UKL_FINISH_RETURN), and NMIs
+ * never come here: an application frame is a kernel frame to the NMI
+ * entry, which returns with its own IRETQ and so ends NMI blocking.
  */
 .macro UKL_IRET_TO_APP
 #ifdef CONFIG_UKL

@@ -13,7 +13,7 @@
  * breakpoint - sees RIP in the slot and is an application event. NMIs are
  * kernel frames to the NMI entry, return with IRETQ and change nothing.
  * Every other entry from application code goes through error_entry,
- * where UKL_ERROR_ENTRY_FROM_APP (calling-ukl.h) completes the return in
+ * where UKL_FINISH_RETURN (calling-ukl.h) completes the return in
  * pt_regs before anything can schedule and run another return through
  * this CPU's frame: the event is then handled exactly as if it had arrived
  * at the application's own next instruction, as with IRETQ. This file
