@@ -156,7 +156,7 @@ SYM_CODE_START(ukl_ret_to_app)
 	movq	%rcx, PER_CPU_VAR(ukl_ret_frame + UKL_RET_FLAGS)
 	movq	3*8(%rsp), %rcx				/* RSP */
 	movq	%rcx, PER_CPU_VAR(ukl_ret_frame + UKL_RET_SP)
-	movq	ukl_return_to_app_ip(%rip), %rcx
+	movq	ukl_ret_stub(%rip), %rcx		/* ukl_return_to_app */
 	movq	PER_CPU_VAR(this_cpu_off), %rsp
 	addq	$(ukl_ret_frame + UKL_RET_FLAGS), %rsp
 	UNWIND_HINT_END_OF_STACK
@@ -181,5 +181,4 @@ SYM_DATA_LOCAL(ukl_syscall_return_ip, .quad ukl_syscall_return)
 #ifdef CONFIG_UKL_USE_RET
 	.weak	ukl_return_to_app, ukl_return_to_app_end
 SYM_DATA(ukl_ret_stub, .quad ukl_return_to_app, ukl_return_to_app_end)
-.set ukl_return_to_app_ip, ukl_ret_stub
 #endif

@@ -22,7 +22,7 @@
 #include <linux/build_bug.h>
 #include <linux/percpu.h>
 #include <linux/stddef.h>
-#include <asm/ukl.h>
+#include <linux/ukl.h>
 
 struct ukl_ret_frame {
 	unsigned long thunk[2];	/* a retpoline thunk's return address */

@@ -168,19 +168,26 @@ static void unregister_rseq(struct worker *w)
 		w->errors++;
 }
 
+/* Run the calling thread on CPU 0 only. */
+static int pin_to_cpu0(void)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	return sched_setaffinity(0, sizeof(one), &one);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	unsigned long round;
-	cpu_set_t one;
 
 	self = w;
 	store(w->tid, gettid());
 	unregister_rseq(w);
 	/* All workers on one CPU: each system call is a chance to preempt. */
-	CPU_ZERO(&one);
-	CPU_SET(0, &one);
-	sched_setaffinity(0, sizeof(one), &one);
+	pin_to_cpu0();
 	for (round = 0; (rounds < 0 || round < (unsigned long)rounds) &&
 	     !load(stop_workers); round++)
 		worker_round(w, round);
@@ -350,8 +357,7 @@ static void check_df_alarm(int sig)
 	asm volatile("pushfq; popq %0" : "=r" (flags));
 	if (flags & 0x400UL)
 		inc(df_in_handler);
-	set_rounding(1);
-	inc(alarms);
+	count_alarm(sig);
 }
 
 /*
@@ -389,11 +395,7 @@ static unsigned long spin_with_flags(unsigned long set, unsigned long n)
  */
 static void *busy_sibling(void *arg)
 {
-	cpu_set_t one;
-
-	CPU_ZERO(&one);
-	CPU_SET(0, &one);
-	sched_setaffinity(0, sizeof(one), &one);
+	pin_to_cpu0();
 	while (!load(stop_workers))
 		asm volatile("" ::: "memory");
 	return NULL;
@@ -407,12 +409,9 @@ TEST(rflags_kept_across_interrupts_and_signals)
 	struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
 	unsigned long got, want, chunks = 0, bad = 0;
 	pthread_t sibling;
-	cpu_set_t one;
 	long limit;
 
-	CPU_ZERO(&one);
-	CPU_SET(0, &one);
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+	ASSERT_EQ(0, pin_to_cpu0());
 	store(stop_workers, false);
 	ASSERT_EQ(0, pthread_create(&sibling, NULL, busy_sibling, NULL));
 	handle(SIGALRM, check_df_alarm);
