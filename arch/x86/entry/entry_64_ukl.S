@@ -88,10 +88,13 @@ SYM_CODE_START(ukl_entry_from_app)
 	UNTRAIN_RET
 	CLEAR_BRANCH_HISTORY
 
-#ifdef CONFIG_UKL_BYPASS
+#ifdef CONFIG_UKL_SYSCALL_DISPATCH
+	/* Bypass and shortcuts: arch/x86/ukl/syscall.c. */
 	call	ukl_do_syscall_64	/* returns with IRQs disabled */
+#ifdef CONFIG_UKL_BYPASS
 	testb	%al, %al
 	jnz	ukl_syscall_return_fast
+#endif
 #else
 	call	do_syscall_64		/* returns with IRQs disabled */
 #endif
@@ -105,7 +108,7 @@ SYM_CODE_END(ukl_entry_from_app)
 
 #ifdef CONFIG_UKL_BYPASS
 /*
- * The fast return, when ukl_do_syscall_64() says so (arch/x86/ukl/bypass.c):
+ * The fast return, when ukl_do_syscall_64() says so (arch/x86/ukl/syscall.c):
  * the exit work is done and left ->ip, ->sp, ->cs, ->ss and ->flags as the
  * call made them, IF set, TF, DF and NT clear. On the task stack, IRQs off,
  * kernel GS, every register to come from pt_regs, the result in ->ax. The exit

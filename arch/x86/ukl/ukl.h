@@ -7,6 +7,7 @@
 
 #include <linux/pgtable.h>
 #include <linux/types.h>
+#include <asm/syscall.h>
 
 struct mm_struct;
 struct time_namespace;
@@ -46,5 +47,12 @@ struct linux_binprm;
 
 int ukl_may_start(void);
 int ukl_may_start_traced(struct linux_binprm *bprm);
+
+/*
+ * The application's system call dispatch (syscall.c): slot [nr] for
+ * system call nr, [NR_syscalls + n] for UKL_NR_BASE + n (uapi/linux/ukl.h).
+ * shortcut.c puts in the calls it replaces (CONFIG_UKL_SHORTCUT).
+ */
+void ukl_shortcut_fill(sys_call_ptr_t *table);
 
 #endif /* _ARCH_X86_UKL_UKL_H */

@@ -122,7 +122,7 @@ static __always_inline unsigned long ukl_unmask_slot(unsigned long ptr,
 
 struct pt_regs;
 
-/* CONFIG_UKL_BYPASS: the C part of ukl_entry_from_app (ukl/bypass.c). */
+/* Bypass and shortcuts: the C part of ukl_entry_from_app (ukl/syscall.c). */
 bool ukl_do_syscall_64(struct pt_regs *regs, int nr);
 
 #endif /* !__ASSEMBLY__ */

@@ -13,5 +13,6 @@ int ukl_control_main(int argc, char **argv);
 int ukl_fresh_main(int argc, char **argv);
 int ukl_fault_main(int argc, char **argv);
 int ukl_stress_main(int argc, char **argv);
+int ukl_socket_main(int argc, char **argv);
 
 #endif

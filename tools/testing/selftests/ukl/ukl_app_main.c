@@ -30,6 +30,8 @@ int main(int argc, char **argv)
 		return ukl_fault_main(argc, argv);
 	if (!strcmp(test, "stress"))
 		return ukl_stress_main(argc, argv);
+	if (!strcmp(test, "socket"))
+		return ukl_socket_main(argc, argv);
 	if (!strcmp(test, "layout")) {
 		/* Where this start's stack, mmap area and heap are. */
 		void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,

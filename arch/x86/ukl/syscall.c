@@ -1,22 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unikernel Linux (UKL), CONFIG_UKL_BYPASS: the application's system calls
- * skip the entry and exit work when the thread has none, and only then.
- * See "The system call fast path" in Documentation/ukl/ukl.rst.
+ * Unikernel Linux (UKL): the C part of the application's system calls,
+ * with CONFIG_UKL_BYPASS or CONFIG_UKL_SHORTCUT (without either,
+ * ukl_entry_from_app calls do_syscall_64() itself).
+ * See "The system call fast path" and "Shortcuts into the kernel" in
+ * Documentation/ukl/ukl.rst.
  *
  * ukl_entry_from_app (entry_64_ukl.S) builds the same pt_regs and runs the
- * same entry mitigations with or without this option; only the C part
- * differs. ukl_do_syscall_64() takes the fast path when
+ * same entry mitigations with or without these options; only the C part
+ * differs. Its functions come from ukl_call_table: the system call table,
+ * with the shortcuts of shortcut.c in place of read(), write() ... and
+ * after it the UKL-private calls of uapi/linux/ukl.h (CONFIG_UKL_SHORTCUT).
  *
- *  - the call is in ukl_bypass_table (every x86-64 system call but those
- *    that rewrite the register state or never return, see
- *    ukl_bypass_normal[]),
+ * CONFIG_UKL_BYPASS: ukl_do_syscall_64() takes the fast path when
+ *
+ *  - the call is not one of ukl_bypass_normal[] (those that rewrite the
+ *    register state or never return),
  *  - the application's RFLAGS are the ordinary ones (IF and AC set, TF,
  *    DF and NT clear), which the fast return restores without POPFQ, and
  *  - the thread has no syscall entry work (seccomp, ptrace, audit, the
  *    sys_enter tracepoint, syscall user dispatch).
  *
- * Otherwise it is do_syscall_64(), word for word. The fast path runs the
+ * Otherwise it is do_syscall_64(), word for word, or with a shortcut its
+ * copy that calls the shortcut (ukl_shortcut_syscall()). The fast path runs the
  * transitions the normal path runs (enter_from_user_mode() and
  * exit_to_user_mode(): context tracking, lockdep, KMSAN), with IRQs on
  * around the call, and calls the system call's function directly instead
@@ -40,10 +46,13 @@
 #include <linux/rseq.h>
 #include <linux/syscalls.h>
 #include <linux/ukl.h>
+#include <uapi/linux/ukl.h>
 #include <asm/fpu/api.h>
 #include <asm/nospec-branch.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
+
+#include "ukl.h"
 
 /*
  * System calls that always take the normal path: they replace or rewrite
@@ -60,19 +69,51 @@ static const unsigned short ukl_bypass_normal[] __initconst = {
 	__NR_exit_group,
 };
 
-static sys_call_ptr_t ukl_bypass_table[NR_syscalls] __ro_after_init;
+#define UKL_CALLS	(NR_syscalls + UKL_NR_CALLS)
 
-static int __init ukl_bypass_init(void)
+/*
+ * Every call's function ([nr], then [NR_syscalls + n] for UKL_NR_BASE + n),
+ * and whether the fast path may call it.
+ */
+static sys_call_ptr_t ukl_call_table[UKL_CALLS] __ro_after_init;
+static bool ukl_fast_call[UKL_CALLS] __ro_after_init;
+/* The calls whose function is not the system call table's. */
+static bool ukl_shortcut_call[UKL_CALLS] __ro_after_init;
+
+static int __init ukl_syscall_init(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < NR_syscalls; i++)
-		ukl_bypass_table[i] = sys_call_table[i];
+		ukl_call_table[i] = sys_call_table[i];
+	if (IS_ENABLED(CONFIG_UKL_SHORTCUT))
+		ukl_shortcut_fill(ukl_call_table);
+	for (i = 0; i < UKL_CALLS; i++) {
+		ukl_shortcut_call[i] = ukl_call_table[i] &&
+			(i >= NR_syscalls || ukl_call_table[i] != sys_call_table[i]);
+		ukl_fast_call[i] = IS_ENABLED(CONFIG_UKL_BYPASS) && ukl_call_table[i];
+	}
 	for (i = 0; i < ARRAY_SIZE(ukl_bypass_normal); i++)
-		ukl_bypass_table[ukl_bypass_normal[i]] = NULL;
+		ukl_fast_call[ukl_bypass_normal[i]] = false;
 	return 0;
 }
-early_initcall(ukl_bypass_init);
+early_initcall(ukl_syscall_init);
+
+/*
+ * The index in ukl_call_table of system call @nr, or -1 for a number that
+ * is neither (do_syscall_64() deals with it).
+ */
+static __always_inline int ukl_call_index(int nr)
+{
+	unsigned int unr = nr;
+
+	if (likely(unr < NR_syscalls))
+		return array_index_nospec(unr, NR_syscalls);
+	unr -= UKL_NR_BASE;
+	if (IS_ENABLED(CONFIG_UKL_SHORTCUT) && unr < UKL_NR_CALLS)
+		return NR_syscalls + array_index_nospec(unr, UKL_NR_CALLS);
+	return -1;
+}
 
 /* What a fast return restores of RFLAGS, and the value it restores. */
 #define UKL_BYPASS_FLAGS_MASK	(X86_EFLAGS_IF | X86_EFLAGS_AC | X86_EFLAGS_TF | \
@@ -85,15 +126,15 @@ early_initcall(ukl_bypass_init);
 
 static __always_inline sys_call_ptr_t ukl_bypass_fn(struct pt_regs *regs, int nr)
 {
-	unsigned int unr = nr;
+	int i = ukl_call_index(nr);
 
-	if (unlikely(unr >= NR_syscalls))
+	if (!IS_ENABLED(CONFIG_UKL_BYPASS) || unlikely(i < 0))
 		return NULL;
 	if (unlikely((regs->flags & UKL_BYPASS_FLAGS_MASK) != UKL_BYPASS_FLAGS))
 		return NULL;
 	if (unlikely(READ_ONCE(current_thread_info()->syscall_work) & SYSCALL_WORK_ENTER))
 		return NULL;
-	return ukl_bypass_table[array_index_nospec(unr, NR_syscalls)];
+	return ukl_fast_call[i] ? ukl_call_table[i] : NULL;
 }
 
 /*
@@ -151,12 +192,43 @@ static noinline noinstr bool ukl_normal_exit(struct pt_regs *regs)
 	return ukl_frame_unchanged(regs, ip, sp);
 }
 
+/*
+ * do_syscall_64() with the shortcut's function for a call it replaces.
+ * Seccomp or a tracer may change the number on the way in; the call made
+ * is the one they leave (an x32 number: ENOSYS, as this entry is 64-bit
+ * only).
+ */
+static noinline noinstr void ukl_shortcut_syscall(struct pt_regs *regs, int nr)
+{
+	int i;
+
+	add_random_kstack_offset();
+	nr = syscall_enter_from_user_mode(regs, nr);
+
+	instrumentation_begin();
+	i = ukl_call_index(nr);
+	if (likely(i >= 0 && ukl_call_table[i]))
+		regs->ax = ukl_call_table[i](regs);
+	else if (nr != -1)
+		regs->ax = __x64_sys_ni_syscall(regs);
+	instrumentation_end();
+
+	syscall_exit_to_user_mode(regs);
+}
+
 /* The normal path, then the return the frame allows. */
 static noinline noinstr bool ukl_normal_syscall(struct pt_regs *regs, int nr)
 {
 	unsigned long ip = regs->ip, sp = regs->sp;
+	int i = ukl_call_index(nr);
 
-	do_syscall_64(regs, nr);
+	if (IS_ENABLED(CONFIG_UKL_SHORTCUT) && i >= 0 && ukl_shortcut_call[i])
+		ukl_shortcut_syscall(regs, nr);
+	else
+		do_syscall_64(regs, nr);
+	/* The fast return is the bypass's slot stub. */
+	if (!IS_ENABLED(CONFIG_UKL_BYPASS))
+		return false;
 	/*
 	 * A child that shared the memory (vfork, CLONE_VM) may have run on
 	 * this stack, over the return address RET would take.
