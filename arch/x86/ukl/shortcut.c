@@ -4,8 +4,9 @@
  * system calls on a TCP socket go straight to the TCP layer.
  * See "Shortcuts into the kernel" in Documentation/ukl/ukl.rst.
  *
- * read(), write(), writev(), sendto() and recvfrom() without an address
- * reach tcp_sendmsg() and tcp_recvmsg() from here instead of through
+ * read(), write(), writev(), sendto() and recvfrom() without an address,
+ * and sendmsg() without an address or control data, reach tcp_sendmsg()
+ * and tcp_recvmsg() from here instead of through
  * vfs_read()/vfs_write(), the file's ->read_iter()/->write_iter(), the
  * socket's proto_ops and the sock's proto, each an indirect call. What
  * those layers do for a TCP socket is done here too, in their order:
@@ -15,7 +16,8 @@
  *    permission event, fsnotify_access()/fsnotify_modify() and the I/O
  *    accounting of /proc/PID/io, exactly where the VFS does them;
  *  - O_NONBLOCK as MSG_DONTWAIT, the internal MSG_* flags masked, a
- *    zero-length read() answered without the socket (sock_read_iter());
+ *    zero-length read() answered without the socket (sock_read_iter()),
+ *    the header of sendmsg() read and checked by __copy_msghdr();
  *  - security_socket_sendmsg()/security_socket_recvmsg(), the RPS flow
  *    record of inet_send_prepare()/inet_recvmsg(), and the
  *    sock_send_length/sock_recv_length tracepoints.
@@ -29,8 +31,9 @@
  * shortcut: inet_stream_ops (inet6_stream_ops with built-in IPv6) and a
  * sock whose proto still sends and receives with tcp_sendmsg() and
  * tcp_recvmsg(), so kTLS, sockmap/BPF and MPTCP sockets, which replace
- * them, do not. Every other file, a call with an address, MSG_ERRQUEUE
- * and every other system call take the normal path, with the file
+ * them, do not. Every other file, a call with an address or control data,
+ * MSG_ERRQUEUE, MSG_CMSG_COMPAT and every other system call (recvmsg(),
+ * readv(), sendfile() ...) take the normal path, with the file
  * reference held here dropped only after it.
  *
  * The UKL-private calls of include/uapi/linux/ukl.h are here as well.
@@ -206,14 +209,14 @@ static long ukl_recv(int fd, void __user *buf, size_t len, unsigned int flags)
 static long ukl_sc_sendto(const struct pt_regs *regs)
 {
 	if (regs->r8)
-		return x64_sys_call(regs, __NR_sendto);
+		return __x64_sys_sendto(regs);
 	return ukl_send(regs->di, (void __user *)regs->si, regs->dx, regs->r10);
 }
 
 static long ukl_sc_recvfrom(const struct pt_regs *regs)
 {
 	if (regs->r8)
-		return x64_sys_call(regs, __NR_recvfrom);
+		return __x64_sys_recvfrom(regs);
 	return ukl_recv(regs->di, (void __user *)regs->si, regs->dx, regs->r10);
 }
 
@@ -230,7 +233,7 @@ static long ukl_sc_read(const struct pt_regs *regs)
 	CLASS(fd, f)((unsigned int)regs->di);
 	sock = ukl_fd_tcp_socket(f);
 	if (!sock)
-		return x64_sys_call(regs, __NR_read);
+		return __x64_sys_read(regs);
 	file = fd_file(f);
 	ret = ukl_rw_mode(file, MAY_READ);
 	if (ret)
@@ -268,7 +271,7 @@ static long ukl_sc_write(const struct pt_regs *regs)
 	CLASS(fd, f)((unsigned int)regs->di);
 	sock = ukl_fd_tcp_socket(f);
 	if (!sock)
-		return x64_sys_call(regs, __NR_write);
+		return __x64_sys_write(regs);
 	file = fd_file(f);
 	ret = ukl_rw_mode(file, MAY_WRITE);
 	if (ret)
@@ -303,7 +306,7 @@ static long ukl_sc_writev(const struct pt_regs *regs)
 	CLASS(fd, f)(regs->di);
 	sock = ukl_fd_tcp_socket(f);
 	if (!sock)
-		return x64_sys_call(regs, __NR_writev);
+		return __x64_sys_writev(regs);
 	file = fd_file(f);
 	ret = ukl_rw_mode(file, MAY_WRITE);
 	if (ret)
@@ -328,6 +331,43 @@ out:
 	if (ret > 0)
 		add_wchar(current, ret);
 	inc_syscw(current);
+	return ret;
+}
+
+/*
+ * __sys_sendmsg() without an address or control data (memcached's
+ * responses): copy_msghdr_from_user(), then ____sys_sendmsg().
+ */
+static long ukl_sc_sendmsg(const struct pt_regs *regs)
+{
+	struct iovec iovstack[UIO_FASTIOV], *iov = iovstack;
+	unsigned int flags = regs->dx;
+	struct user_msghdr umsg;
+	struct msghdr msg = {};
+	struct socket *sock;
+	long ret;
+
+	CLASS(fd, f)((int)regs->di);
+	sock = flags & MSG_CMSG_COMPAT ? NULL : ukl_fd_tcp_socket(f);
+	if (!sock)
+		return __x64_sys_sendmsg(regs);
+	if (copy_from_user(&umsg, (void __user *)regs->si, sizeof(umsg)))
+		return -EFAULT;
+	/* The normal path reads the header again and does the rest. */
+	if (umsg.msg_name || umsg.msg_controllen)
+		return __x64_sys_sendmsg(regs);
+	ret = __copy_msghdr(&msg, &umsg, NULL);
+	if (ret)
+		return ret;
+	ret = import_iovec(ITER_SOURCE, umsg.msg_iov, umsg.msg_iovlen,
+			   ARRAY_SIZE(iovstack), &iov, &msg.msg_iter);
+	if (ret < 0)
+		return ret;
+	msg.msg_flags = flags & ~MSG_INTERNAL_SENDMSG_FLAGS;
+	if (fd_file(f)->f_flags & O_NONBLOCK)
+		msg.msg_flags |= MSG_DONTWAIT;
+	ret = ukl_tcp_sendmsg(sock, &msg);
+	kfree(iov);
 	return ret;
 }
 
@@ -378,6 +418,7 @@ void __init ukl_shortcut_fill(sys_call_ptr_t *table)
 	table[__NR_writev] = ukl_sc_writev;
 	table[__NR_sendto] = ukl_sc_sendto;
 	table[__NR_recvfrom] = ukl_sc_recvfrom;
+	table[__NR_sendmsg] = ukl_sc_sendmsg;
 	table[NR_syscalls + UKL_NR_tcp_send - UKL_NR_BASE] = ukl_sc_tcp_send;
 	table[NR_syscalls + UKL_NR_tcp_recv - UKL_NR_BASE] = ukl_sc_tcp_recv;
 	table[NR_syscalls + UKL_NR_pinned_alloc - UKL_NR_BASE] = ukl_sc_pinned_alloc;

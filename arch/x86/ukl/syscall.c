@@ -72,12 +72,12 @@ static const unsigned short ukl_bypass_normal[] __initconst = {
 #define UKL_CALLS	(NR_syscalls + UKL_NR_CALLS)
 
 /*
- * Every call's function ([nr], then [NR_syscalls + n] for UKL_NR_BASE + n),
- * and whether the fast path may call it.
+ * Every call's function ([nr], then [NR_syscalls + n] for UKL_NR_BASE + n);
+ * the same where the fast path may call it, NULL where it may not; and
+ * whether the function is not the system call table's (a shortcut).
  */
 static sys_call_ptr_t ukl_call_table[UKL_CALLS] __ro_after_init;
-static bool ukl_fast_call[UKL_CALLS] __ro_after_init;
-/* The calls whose function is not the system call table's. */
+static sys_call_ptr_t ukl_fast_table[UKL_CALLS] __ro_after_init;
 static bool ukl_shortcut_call[UKL_CALLS] __ro_after_init;
 
 static int __init ukl_syscall_init(void)
@@ -91,10 +91,11 @@ static int __init ukl_syscall_init(void)
 	for (i = 0; i < UKL_CALLS; i++) {
 		ukl_shortcut_call[i] = ukl_call_table[i] &&
 			(i >= NR_syscalls || ukl_call_table[i] != sys_call_table[i]);
-		ukl_fast_call[i] = IS_ENABLED(CONFIG_UKL_BYPASS) && ukl_call_table[i];
+		if (IS_ENABLED(CONFIG_UKL_BYPASS))
+			ukl_fast_table[i] = ukl_call_table[i];
 	}
 	for (i = 0; i < ARRAY_SIZE(ukl_bypass_normal); i++)
-		ukl_fast_call[ukl_bypass_normal[i]] = false;
+		ukl_fast_table[ukl_bypass_normal[i]] = NULL;
 	return 0;
 }
 early_initcall(ukl_syscall_init);
@@ -134,7 +135,7 @@ static __always_inline sys_call_ptr_t ukl_bypass_fn(struct pt_regs *regs, int nr
 		return NULL;
 	if (unlikely(READ_ONCE(current_thread_info()->syscall_work) & SYSCALL_WORK_ENTER))
 		return NULL;
-	return ukl_fast_call[i] ? ukl_call_table[i] : NULL;
+	return ukl_fast_table[i];
 }
 
 /*
@@ -216,19 +217,23 @@ static noinline noinstr void ukl_shortcut_syscall(struct pt_regs *regs, int nr)
 	syscall_exit_to_user_mode(regs);
 }
 
+/* Whether call @nr is a shortcut (CONFIG_UKL_SHORTCUT). */
+static __always_inline bool ukl_is_shortcut(int nr)
+{
+	int i = ukl_call_index(nr);
+
+	return IS_ENABLED(CONFIG_UKL_SHORTCUT) && i >= 0 && ukl_shortcut_call[i];
+}
+
 /* The normal path, then the return the frame allows. */
 static noinline noinstr bool ukl_normal_syscall(struct pt_regs *regs, int nr)
 {
 	unsigned long ip = regs->ip, sp = regs->sp;
-	int i = ukl_call_index(nr);
 
-	if (IS_ENABLED(CONFIG_UKL_SHORTCUT) && i >= 0 && ukl_shortcut_call[i])
+	if (ukl_is_shortcut(nr))
 		ukl_shortcut_syscall(regs, nr);
 	else
 		do_syscall_64(regs, nr);
-	/* The fast return is the bypass's slot stub. */
-	if (!IS_ENABLED(CONFIG_UKL_BYPASS))
-		return false;
 	/*
 	 * A child that shared the memory (vfork, CLONE_VM) may have run on
 	 * this stack, over the return address RET would take.
@@ -245,7 +250,21 @@ static noinline noinstr bool ukl_normal_syscall(struct pt_regs *regs, int nr)
  */
 __visible noinstr bool ukl_do_syscall_64(struct pt_regs *regs, int nr)
 {
-	sys_call_ptr_t fn = ukl_bypass_fn(regs, nr);
+	sys_call_ptr_t fn;
+
+	/*
+	 * Shortcuts only: never a fast return (that is the bypass's slot
+	 * stub), and do_syscall_64() returns false for application frames.
+	 */
+	if (!IS_ENABLED(CONFIG_UKL_BYPASS)) {
+		if (ukl_is_shortcut(nr)) {
+			ukl_shortcut_syscall(regs, nr);
+			return false;
+		}
+		return do_syscall_64(regs, nr);
+	}
+
+	fn = ukl_bypass_fn(regs, nr);
 
 	if (!fn)
 		return ukl_normal_syscall(regs, nr);

@@ -55,4 +55,12 @@ int ukl_may_start_traced(struct linux_binprm *bprm);
  */
 void ukl_shortcut_fill(sys_call_ptr_t *table);
 
+/* The system calls the shortcuts hand other files to (SYSCALL_DEFINE). */
+long __x64_sys_read(const struct pt_regs *regs);
+long __x64_sys_write(const struct pt_regs *regs);
+long __x64_sys_writev(const struct pt_regs *regs);
+long __x64_sys_sendto(const struct pt_regs *regs);
+long __x64_sys_recvfrom(const struct pt_regs *regs);
+long __x64_sys_sendmsg(const struct pt_regs *regs);
+
 #endif /* _ARCH_X86_UKL_UKL_H */

@@ -220,6 +220,47 @@ TEST_F(tcp, send_recv_read_write_writev)
 	EXPECT_EQ(0, memcmp(buf, "OK", 2));
 }
 
+TEST_F(tcp, sendmsg_iov_address_control_errors)
+{
+	struct iovec iov[2] = { { "send", 4 }, { "msg", 3 } };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	char ctl[CMSG_SPACE(sizeof(int))] = {}, buf[32];
+
+	EXPECT_EQ(7, CALL("sendmsg_iov", sendmsg(self->c, &m, 0)));
+	EXPECT_EQ(7, CALL("sendmsg_recv", recv(self->s, buf, 7, MSG_WAITALL)));
+	EXPECT_EQ(0, memcmp(buf, "sendmsg", 7));
+	/* An address on a connected TCP socket, and control data. */
+	m.msg_name = &to;
+	m.msg_namelen = sizeof(to);
+	CALL("sendmsg_address", sendmsg(self->c, &m, 0));
+	m.msg_name = NULL;
+	m.msg_namelen = 0;
+	m.msg_control = ctl;
+	m.msg_controllen = sizeof(ctl);
+	((struct cmsghdr *)ctl)->cmsg_len = CMSG_LEN(sizeof(int));
+	((struct cmsghdr *)ctl)->cmsg_level = SOL_SOCKET;
+	((struct cmsghdr *)ctl)->cmsg_type = SCM_RIGHTS;
+	CALL("sendmsg_control", sendmsg(self->c, &m, 0));
+	m.msg_control = NULL;
+	m.msg_controllen = 0;
+	m.msg_iovlen = 2000;
+	EXPECT_EQ(-1, CALL("sendmsg_too_many_iov", sendmsg(self->c, &m, 0)));
+	EXPECT_EQ(EMSGSIZE, errno);
+	m.msg_iovlen = 2;
+	m.msg_iov = low_ptr;
+	EXPECT_EQ(-1, CALL("sendmsg_bad_iov", sendmsg(self->c, &m, 0)));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, CALL("sendmsg_bad_header", sendmsg(self->c, low_ptr, 0)));
+	EXPECT_EQ(EFAULT, errno);
+	/* MSG_CMSG_COMPAT (EINVAL), or nothing without CONFIG_COMPAT. */
+	EXPECT_EQ(-1, CALL("sendmsg_cmsg_compat", sendmsg(self->c, &m, 0x80000000)));
+	m.msg_iov = iov;
+	ASSERT_EQ(0, shutdown(self->c, SHUT_WR));
+	EXPECT_EQ(-1, CALL("sendmsg_shut", sendmsg(self->c, &m, MSG_NOSIGNAL)));
+	EXPECT_EQ(EPIPE, errno);
+}
+
 TEST_F(tcp, nonblocking_and_dontwait)
 {
 	char buf[8];
@@ -578,6 +619,8 @@ TEST(udp_and_unix_fall_back)
 
 TEST_F(tcp, shortcut_is_taken_in_ring0)
 {
+	struct iovec iov = { "m3", 2 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
 	long before, after;
 	char buf[8];
 	int i;
@@ -591,10 +634,14 @@ TEST_F(tcp, shortcut_is_taken_in_ring0)
 		ASSERT_EQ(2, recv(self->s, buf, 2, MSG_WAITALL));
 		ASSERT_EQ(2, write(self->s, "w2", 2));
 		ASSERT_EQ(2, read(self->c, buf, 2));
+		ASSERT_EQ(2, sendmsg(self->c, &m, MSG_NOSIGNAL));
+		ASSERT_EQ(2, recvfrom(self->s, buf, 2, MSG_WAITALL, NULL, NULL));
+		ASSERT_EQ(2, writev(self->s, &iov, 1));
+		ASSERT_EQ(2, read(self->c, buf, 2));
 	}
 	after = shortcut_calls();
 	/* The test's own reads of the counter are ordinary file reads. */
-	EXPECT_EQ(40, after - before);
+	EXPECT_EQ(80, after - before);
 }
 
 TEST_F(tcp, ukl_private_calls)
