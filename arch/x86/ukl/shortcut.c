@@ -38,6 +38,7 @@
  *
  * The UKL-private calls of include/uapi/linux/ukl.h are here as well.
  */
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fsnotify.h>
@@ -160,6 +161,28 @@ static long ukl_rw_verify(struct file *file, int mask, size_t count)
 	return fsnotify_file_area_perm(file, mask, NULL, count);
 }
 
+/*
+ * Whether descriptor @fd may be a socket, without taking a reference, so
+ * that read(), write() and writev() of other files go to their system
+ * call at once instead of looking the file up twice. Only a hint: files
+ * are SLAB_TYPESAFE_BY_RCU and inodes freed after a grace period, so a
+ * stale read under RCU is harmless; a wrong "no" sends the call down the
+ * normal path, which is always right, and a wrong "yes" is caught by the
+ * checks on the referenced file.
+ */
+static bool ukl_fd_maybe_socket(unsigned int fd)
+{
+	struct inode *inode = NULL;
+	struct file *file;
+
+	rcu_read_lock();
+	file = files_lookup_fd_raw(current->files, fd);
+	if (file)
+		inode = READ_ONCE(file->f_inode);
+	rcu_read_unlock();
+	return inode && S_ISSOCK(READ_ONCE(inode->i_mode));
+}
+
 /* The TCP socket behind @f, if any. */
 static struct socket *ukl_fd_tcp_socket(struct fd f)
 {
@@ -230,6 +253,8 @@ static long ukl_sc_read(const struct pt_regs *regs)
 	struct file *file;
 	long ret;
 
+	if (!ukl_fd_maybe_socket(regs->di))
+		return __x64_sys_read(regs);
 	CLASS(fd, f)((unsigned int)regs->di);
 	sock = ukl_fd_tcp_socket(f);
 	if (!sock)
@@ -268,6 +293,8 @@ static long ukl_sc_write(const struct pt_regs *regs)
 	struct file *file;
 	long ret;
 
+	if (!ukl_fd_maybe_socket(regs->di))
+		return __x64_sys_write(regs);
 	CLASS(fd, f)((unsigned int)regs->di);
 	sock = ukl_fd_tcp_socket(f);
 	if (!sock)
@@ -303,6 +330,8 @@ static long ukl_sc_writev(const struct pt_regs *regs)
 	struct file *file;
 	long ret;
 
+	if (!ukl_fd_maybe_socket(regs->di))
+		return __x64_sys_writev(regs);
 	CLASS(fd, f)(regs->di);
 	sock = ukl_fd_tcp_socket(f);
 	if (!sock)
