@@ -170,7 +170,7 @@ static long ukl_rw_verify(struct file *file, int mask, size_t count)
  * normal path, which is always right, and a wrong "yes" is caught by the
  * checks on the referenced file.
  */
-static bool ukl_fd_maybe_socket(unsigned int fd)
+static __always_inline bool ukl_fd_maybe_socket(unsigned int fd)
 {
 	struct inode *inode = NULL;
 	struct file *file;
@@ -189,44 +189,60 @@ static struct socket *ukl_fd_tcp_socket(struct fd f)
 	return fd_empty(f) ? NULL : ukl_tcp_socket(fd_file(f));
 }
 
-/* send(): __sys_sendto() without an address. */
-static long ukl_send(int fd, void __user *buf, size_t len, unsigned int flags)
+/* sendto(fd, buf, len, flags, NULL, 0) on TCP socket @sock (of @file). */
+static noinline long ukl_tcp_send(struct socket *sock, struct file *file,
+				  void __user *buf, size_t len, unsigned int flags)
 {
 	struct msghdr msg = {};
-	struct socket *sock;
 	long ret;
 
-	CLASS(fd, f)(fd);
-	sock = ukl_fd_tcp_socket(f);
-	if (!sock)
-		return __sys_sendto(fd, buf, len, flags, NULL, 0);
 	ret = import_ubuf(ITER_SOURCE, buf, len, &msg.msg_iter);
 	if (unlikely(ret))
 		return ret;
 	flags &= ~MSG_INTERNAL_SENDMSG_FLAGS;
-	if (fd_file(f)->f_flags & O_NONBLOCK)
+	if (file->f_flags & O_NONBLOCK)
 		flags |= MSG_DONTWAIT;
 	msg.msg_flags = flags;
 	return ukl_tcp_sendmsg(sock, &msg);
 }
 
+/* recvfrom(fd, buf, len, flags, NULL, NULL) on TCP socket @sock. */
+static noinline long ukl_tcp_recv(struct socket *sock, struct file *file,
+				  void __user *buf, size_t len, unsigned int flags)
+{
+	struct msghdr msg = {};
+	long ret;
+
+	ret = import_ubuf(ITER_DEST, buf, len, &msg.msg_iter);
+	if (unlikely(ret))
+		return ret;
+	if (file->f_flags & O_NONBLOCK)
+		flags |= MSG_DONTWAIT;
+	return ukl_tcp_recvmsg(sock, &msg, flags);
+}
+
+/* send(): __sys_sendto() without an address. */
+static long ukl_send(int fd, void __user *buf, size_t len, unsigned int flags)
+{
+	struct socket *sock;
+
+	CLASS(fd, f)(fd);
+	sock = ukl_fd_tcp_socket(f);
+	if (!sock)
+		return __sys_sendto(fd, buf, len, flags, NULL, 0);
+	return ukl_tcp_send(sock, fd_file(f), buf, len, flags);
+}
+
 /* recv(): __sys_recvfrom() without an address. */
 static long ukl_recv(int fd, void __user *buf, size_t len, unsigned int flags)
 {
-	struct msghdr msg = {};
 	struct socket *sock;
-	long ret;
 
 	CLASS(fd, f)(fd);
 	sock = flags & MSG_ERRQUEUE ? NULL : ukl_fd_tcp_socket(f);
 	if (!sock)
 		return __sys_recvfrom(fd, buf, len, flags, NULL, NULL);
-	ret = import_ubuf(ITER_DEST, buf, len, &msg.msg_iter);
-	if (unlikely(ret))
-		return ret;
-	if (fd_file(f)->f_flags & O_NONBLOCK)
-		flags |= MSG_DONTWAIT;
-	return ukl_tcp_recvmsg(sock, &msg, flags);
+	return ukl_tcp_recv(sock, fd_file(f), buf, len, flags);
 }
 
 static long ukl_sc_sendto(const struct pt_regs *regs)
@@ -244,7 +260,7 @@ static long ukl_sc_recvfrom(const struct pt_regs *regs)
 }
 
 /* ksys_read() and vfs_read() of a TCP socket (a stream: no position). */
-static long ukl_sc_read(const struct pt_regs *regs)
+static noinline long ukl_tcp_read(const struct pt_regs *regs)
 {
 	char __user *buf = (char __user *)regs->si;
 	size_t count = regs->dx;
@@ -253,8 +269,6 @@ static long ukl_sc_read(const struct pt_regs *regs)
 	struct file *file;
 	long ret;
 
-	if (!ukl_fd_maybe_socket(regs->di))
-		return __x64_sys_read(regs);
 	CLASS(fd, f)((unsigned int)regs->di);
 	sock = ukl_fd_tcp_socket(f);
 	if (!sock)
@@ -283,8 +297,16 @@ static long ukl_sc_read(const struct pt_regs *regs)
 	return ret;
 }
 
+/* Other files go to their system call before anything is set up. */
+static long ukl_sc_read(const struct pt_regs *regs)
+{
+	if (!ukl_fd_maybe_socket(regs->di))
+		return __x64_sys_read(regs);
+	return ukl_tcp_read(regs);
+}
+
 /* ksys_write() and vfs_write() of a TCP socket. */
-static long ukl_sc_write(const struct pt_regs *regs)
+static noinline long ukl_tcp_write(const struct pt_regs *regs)
 {
 	char __user *buf = (char __user *)regs->si;
 	size_t count = regs->dx;
@@ -293,8 +315,6 @@ static long ukl_sc_write(const struct pt_regs *regs)
 	struct file *file;
 	long ret;
 
-	if (!ukl_fd_maybe_socket(regs->di))
-		return __x64_sys_write(regs);
 	CLASS(fd, f)((unsigned int)regs->di);
 	sock = ukl_fd_tcp_socket(f);
 	if (!sock)
@@ -320,8 +340,16 @@ static long ukl_sc_write(const struct pt_regs *regs)
 	return ret;
 }
 
+/* Other files go to their system call before anything is set up. */
+static long ukl_sc_write(const struct pt_regs *regs)
+{
+	if (!ukl_fd_maybe_socket(regs->di))
+		return __x64_sys_write(regs);
+	return ukl_tcp_write(regs);
+}
+
 /* do_writev() and vfs_writev() of a TCP socket. */
-static long ukl_sc_writev(const struct pt_regs *regs)
+static noinline long ukl_tcp_writev(const struct pt_regs *regs)
 {
 	const struct iovec __user *vec = (const struct iovec __user *)regs->si;
 	struct iovec iovstack[UIO_FASTIOV], *iov;
@@ -330,8 +358,6 @@ static long ukl_sc_writev(const struct pt_regs *regs)
 	struct file *file;
 	long ret;
 
-	if (!ukl_fd_maybe_socket(regs->di))
-		return __x64_sys_writev(regs);
 	CLASS(fd, f)(regs->di);
 	sock = ukl_fd_tcp_socket(f);
 	if (!sock)
@@ -361,6 +387,14 @@ out:
 		add_wchar(current, ret);
 	inc_syscw(current);
 	return ret;
+}
+
+/* Other files go to their system call before anything is set up. */
+static long ukl_sc_writev(const struct pt_regs *regs)
+{
+	if (!ukl_fd_maybe_socket(regs->di))
+		return __x64_sys_writev(regs);
+	return ukl_tcp_writev(regs);
 }
 
 /*
