@@ -162,6 +162,27 @@ static long ukl_rw_verify(struct file *file, int mask, size_t count)
 }
 
 /*
+ * vfs_read()/vfs_write() before the transfer, in their order: the mode,
+ * access_ok(), rw_verify_area(), then *@count clamped to MAX_RW_COUNT.
+ */
+static long ukl_rw_check(struct file *file, int mask, const void __user *buf,
+			 size_t *count)
+{
+	long ret;
+
+	ret = ukl_rw_mode(file, mask);
+	if (ret)
+		return ret;
+	if (unlikely(!access_ok(buf, *count)))
+		return -EFAULT;
+	ret = ukl_rw_verify(file, mask, *count);
+	if (ret)
+		return ret;
+	*count = min_t(size_t, *count, MAX_RW_COUNT);
+	return 0;
+}
+
+/*
  * Whether descriptor @fd may be a socket, without taking a reference, so
  * that read(), write() and writev() of other files go to their system
  * call at once instead of looking the file up twice. Only a hint: files
@@ -274,15 +295,9 @@ static noinline long ukl_tcp_read(const struct pt_regs *regs)
 	if (!sock)
 		return __x64_sys_read(regs);
 	file = fd_file(f);
-	ret = ukl_rw_mode(file, MAY_READ);
+	ret = ukl_rw_check(file, MAY_READ, buf, &count);
 	if (ret)
 		return ret;
-	if (unlikely(!access_ok(buf, count)))
-		return -EFAULT;
-	ret = ukl_rw_verify(file, MAY_READ, count);
-	if (ret)
-		return ret;
-	count = min_t(size_t, count, MAX_RW_COUNT);
 	/* sock_read_iter(): a zero-length read does not reach the socket. */
 	if (count) {
 		iov_iter_ubuf(&msg.msg_iter, ITER_DEST, buf, count);
@@ -320,15 +335,9 @@ static noinline long ukl_tcp_write(const struct pt_regs *regs)
 	if (!sock)
 		return __x64_sys_write(regs);
 	file = fd_file(f);
-	ret = ukl_rw_mode(file, MAY_WRITE);
+	ret = ukl_rw_check(file, MAY_WRITE, buf, &count);
 	if (ret)
 		return ret;
-	if (unlikely(!access_ok(buf, count)))
-		return -EFAULT;
-	ret = ukl_rw_verify(file, MAY_WRITE, count);
-	if (ret)
-		return ret;
-	count = min_t(size_t, count, MAX_RW_COUNT);
 	iov_iter_ubuf(&msg.msg_iter, ITER_SOURCE, buf, count);
 	msg.msg_flags = ukl_file_msg_flags(file);
 	ret = ukl_tcp_sendmsg(sock, &msg);
