@@ -21,11 +21,19 @@ static inline bool ukl_slot_addr(unsigned long addr)
 {
 	return false;
 }
+
+static inline bool ukl_slot_range(unsigned long addr, unsigned long size)
+{
+	return false;
+}
 #endif
 
+struct core_vma_metadata;
 struct file;
 struct filename;
+struct linux_binfmt;
 struct mm_struct;
+struct page;
 struct pt_regs;
 struct task_struct;
 struct time_namespace;
@@ -36,6 +44,8 @@ typedef int (*ukl_putreg_t)(struct task_struct *task, unsigned long offset,
 
 #ifdef CONFIG_UKL
 
+#include <linux/spinlock_types.h>
+#include <asm/pgtable_types.h>
 #include <asm/ptrace.h>
 #include <asm/processor-flags.h>
 #include <asm/trap_pf.h>
@@ -54,6 +64,16 @@ int ukl_fixup_user_fault(struct mm_struct *mm, unsigned long address,
 			 unsigned int fault_flags);
 int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 			 int len, unsigned int gup_flags);
+bool ukl_image_addr(struct mm_struct *mm, unsigned long addr);
+int ukl_core_vmas(struct mm_struct *mm, struct core_vma_metadata *meta,
+		  unsigned long mm_flags);
+void ukl_use_core_dump(const struct linux_binfmt *elf);
+bool ukl_rseq_cs_in_slot(u64 start_ip, u64 post_commit_offset, u64 abort_ip);
+int ukl_gup_page(struct mm_struct *mm, unsigned long addr,
+		 unsigned int gup_flags, struct page **pagep);
+struct page *ukl_gup_lock_page(struct mm_struct *mm, unsigned long va,
+			       unsigned int gup_flags, bool pin,
+			       spinlock_t **ptl, pte_t **ptep);
 void ukl_vdso_join_timens(struct mm_struct *mm, struct time_namespace *ns);
 bool ukl_step_into_entry(struct pt_regs *regs, unsigned long dr6);
 void ukl_switch_mm(struct mm_struct *next);
@@ -199,6 +219,32 @@ static inline int ukl_access_remote_vm(struct mm_struct *mm,
 				       unsigned int gup_flags)
 {
 	return 0;
+}
+
+static inline bool ukl_image_addr(struct mm_struct *mm, unsigned long addr)
+{
+	return false;
+}
+
+static inline int ukl_core_vmas(struct mm_struct *mm,
+				struct core_vma_metadata *meta,
+				unsigned long mm_flags)
+{
+	return 0;
+}
+
+static inline void ukl_use_core_dump(const struct linux_binfmt *elf) { }
+
+static inline bool ukl_rseq_cs_in_slot(u64 start_ip, u64 post_commit_offset,
+				       u64 abort_ip)
+{
+	return false;
+}
+
+static inline int ukl_gup_page(struct mm_struct *mm, unsigned long addr,
+			       unsigned int gup_flags, struct page **pagep)
+{
+	return -EFAULT;
 }
 
 static inline void ukl_vdso_join_timens(struct mm_struct *mm,

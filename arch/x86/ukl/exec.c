@@ -251,6 +251,17 @@ static struct linux_binfmt ukl_format = {
 	.load_binary	= ukl_load_binary,
 };
 
+/*
+ * binfmt_elf hands over its core dump writer when it registers: the
+ * application dumps the ELF core an ELF program would (ukl_core_vmas()
+ * adds the slot to it).
+ */
+void ukl_use_core_dump(const struct linux_binfmt *elf)
+{
+	ukl_format.core_dump = elf->core_dump;
+	ukl_format.min_coredump = elf->min_coredump;
+}
+
 static int __init ukl_exec_init(void)
 {
 	size_t len = ukl_off(rx_end) ? PAGE_SIZE : 0;

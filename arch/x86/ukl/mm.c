@@ -35,11 +35,13 @@
  * gives up on a fatal signal) between page tables, as dup_mmap() does
  * between VMAs.
  */
+#include <linux/coredump.h>
 #include <linux/mm.h>
 #include <linux/perf_event.h>
 #include <linux/pgtable.h>
 #include <linux/ukl.h>
 #include <linux/percpu.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
@@ -209,51 +211,73 @@ int ukl_map_image(struct mm_struct *mm)
 }
 
 /*
- * Copy the private PTEs of one page table, [@va, @end), from @oldmm to @mm:
- * both map the page, read-only. Returns the number of pages, or -ENOMEM.
+ * Copy the private PTEs of one page table, [*@va, @end), from @oldmm to
+ * @mm: both map the page, read-only; and count them for @mm. A page that
+ * may be pinned (GUP) stays the parent's alone, as copy_present_page()
+ * does for anonymous memory: the child gets a copy now, in *@prealloc.
+ * Returns 0, -ENOMEM, or -EAGAIN with *@va where a copy needs a page.
  */
-static long ukl_dup_ptes(struct mm_struct *oldmm, struct mm_struct *mm,
-			 pmd_t *src_pmd, unsigned long va, unsigned long end)
+static int ukl_dup_ptes(struct mm_struct *oldmm, struct mm_struct *mm,
+			pmd_t *src_pmd, unsigned long *va, unsigned long end,
+			struct page **prealloc)
 {
 	spinlock_t *src_ptl, *dst_ptl;	/* the PTE table locks */
 	pte_t *src_pte, *dst_pte, *src, *dst;
+	unsigned long addr = *va;
+	int ret = 0;
 	long nr = 0;
 
-	dst_pte = get_locked_pte(mm, va, &dst_ptl);
+	dst_pte = get_locked_pte(mm, addr, &dst_ptl);
 	if (!dst_pte)
 		return -ENOMEM;
-	src_pte = pte_offset_map_nolock(oldmm, src_pmd, va, &src_ptl);
+	src_pte = pte_offset_map_nolock(oldmm, src_pmd, addr, &src_ptl);
 	if (!src_pte) {
 		pte_unmap_unlock(dst_pte, dst_ptl);
 		return 0;
 	}
 	/* As copy_pte_range(): the child's lock first, then the parent's. */
 	spin_lock_nested(src_ptl, SINGLE_DEPTH_NESTING);
-	for (src = src_pte, dst = dst_pte; va < end;
-	     va += PAGE_SIZE, src++, dst++) {
+	for (src = src_pte, dst = dst_pte; addr < end;
+	     addr += PAGE_SIZE, src++, dst++) {
 		pte_t pte = ptep_get(src);
+		struct page *page;
 
 		if (!pte_present(pte))
 			continue;
-		get_page(pte_page(pte));
-		if (pte_write(pte)) {
+		page = pte_page(pte);
+		if (unlikely(folio_maybe_dma_pinned(page_folio(page)))) {
+			if (!*prealloc) {
+				ret = -EAGAIN;
+				break;
+			}
+			copy_highpage(*prealloc, page);
+			pte = pfn_pte(page_to_pfn(*prealloc),
+				      ukl_page_prot(addr - UKL_SLOT_BASE));
+			*prealloc = NULL;
+		} else {
+			get_page(page);
+		}
+		if (pte_write(pte) && page == pte_page(pte)) {
 			/* dup_mmap() flushes the parent's TLB after this. */
-			ptep_set_wrprotect(oldmm, va, src);
+			ptep_set_wrprotect(oldmm, addr, src);
 			pte = pte_wrprotect(pte);
 		}
-		set_pte_at(mm, va, dst, pte);
+		set_pte_at(mm, addr, dst, pte);
 		nr++;
 	}
 	spin_unlock(src_ptl);
 	pte_unmap(src_pte);
 	pte_unmap_unlock(dst_pte, dst_ptl);
-	return nr;
+	add_mm_counter(mm, MM_ANONPAGES, nr);
+	*va = addr;
+	return ret;
 }
 
 /* fork(): share the template pages; share the private ones copy-on-write. */
 int ukl_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 {
 	unsigned long va, next, end = ukl_private_end();
+	struct page *prealloc = NULL;
 	int ret;
 
 	if (!ukl_mm(oldmm))
@@ -264,20 +288,28 @@ int ukl_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 
 	for (va = ukl_private_start(); va < end; va = next) {
 		pmd_t *pmd = ukl_lookup_pmd(oldmm, va);
-		long nr;
 
 		next = pmd_addr_end(va, end);
 		if (!pmd || pmd_none(*pmd))
 			continue;
-		nr = ukl_dup_ptes(oldmm, mm, pmd, va, next);
-		if (nr < 0)
-			return nr;
-		add_mm_counter(mm, MM_ANONPAGES, nr);
+		while ((ret = ukl_dup_ptes(oldmm, mm, pmd, &va, next,
+					   &prealloc)) == -EAGAIN) {
+			/* A pinned page to copy: a page, without the locks. */
+			prealloc = alloc_page(GFP_KERNEL_ACCOUNT);
+			if (!prealloc)
+				return -ENOMEM;
+		}
+		if (ret)
+			break;
+		ret = -EINTR;
 		if (fatal_signal_pending(current))
-			return -EINTR;
+			break;
+		ret = 0;
 		cond_resched();
 	}
-	return 0;
+	if (prealloc)
+		__free_page(prealloc);
+	return ret;
 }
 
 /*
@@ -367,6 +399,78 @@ put:
 unlock:
 	pte_unmap_unlock(ptep, ptl);
 	return 0;
+}
+
+/*
+ * True if @addr is in the application image of @mm: its text, read-only
+ * data, data or bss, anonymous memory without a VMA (shared futexes).
+ */
+bool ukl_image_addr(struct mm_struct *mm, unsigned long addr)
+{
+	return ukl_slot_addr(addr) && addr < ukl_private_end() && ukl_mm(mm);
+}
+
+/*
+ * rseq: a critical section [@start_ip, @start_ip + @post_commit_offset)
+ * and its abort handler in the application image of the current mm.
+ */
+bool ukl_rseq_cs_in_slot(u64 start_ip, u64 post_commit_offset, u64 abort_ip)
+{
+	struct mm_struct *mm = current->mm;
+
+	return post_commit_offset < UKL_SLOT_SIZE &&
+	       ukl_image_addr(mm, start_ip) &&
+	       ukl_image_addr(mm, start_ip + post_commit_offset) &&
+	       ukl_image_addr(mm, abort_ip);
+}
+
+/*
+ * Core dumps (dump_vma_snapshot()): the application image as the mappings
+ * binfmt_elf would make of the same ELF file - text (with the ELF header)
+ * R+X, read-only data R, data and bss RW - with coredump_filter applied
+ * as to those: text and read-only data as a private file mapping (the
+ * ELF header page by default, everything with MMF_DUMP_MAPPED_PRIVATE),
+ * data and bss as written private memory (MMF_DUMP_ANON_PRIVATE). The
+ * pages are read through GUP, FOLL_DUMP (ukl_gup_lock_page()). Fills
+ * @meta unless it is NULL; returns the number of entries. Called with
+ * mmap_lock held, which the slot does not need.
+ */
+int ukl_core_vmas(struct mm_struct *mm, struct core_vma_metadata *meta,
+		  unsigned long mm_flags)
+{
+	unsigned long bound[] = {
+		UKL_SLOT_BASE, UKL_SLOT_BASE + ukl_off(rx_end),
+		UKL_SLOT_BASE + ukl_off(rw), ukl_private_end(),
+	};
+	static const unsigned long flags[] = {
+		VM_READ | VM_EXEC, VM_READ, VM_READ | VM_WRITE,
+	};
+	int i, n = 0;
+
+	if (!ukl_mm(mm))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		unsigned long size = bound[i + 1] - bound[i];
+		struct core_vma_metadata *m;
+
+		if (!size || !meta) {
+			n += !!size;
+			continue;
+		}
+		m = meta + n++;
+		*m = (struct core_vma_metadata) {
+			.start = bound[i], .end = bound[i + 1], .flags = flags[i],
+		};
+		if (flags[i] & VM_WRITE) {
+			if (mm_flags & BIT(MMF_DUMP_ANON_PRIVATE))
+				m->dump_size = size;
+		} else if (mm_flags & BIT(MMF_DUMP_MAPPED_PRIVATE)) {
+			m->dump_size = size;
+		} else if (!i && (mm_flags & BIT(MMF_DUMP_ELF_HEADERS))) {
+			m->dump_size = PAGE_SIZE;
+		}
+	}
+	return n;
 }
 
 /* True if @va is a private page of the current application mm. */
@@ -517,6 +621,50 @@ int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		cond_resched();
 	}
 	return done;
+}
+
+/*
+ * GUP on the slot (ukl_gup_page() in mm/ukl.c, for __get_user_pages()):
+ * the page at @va with its PTE lock held (*@ptl, *@ptep), or an ERR_PTR;
+ * @pin for FOLL_PIN, which is GUP's own flag.
+ * As a fault on anonymous memory would, a private page is made present,
+ * and the mm's own writable page for a write or a pin: GUP unshares the
+ * anonymous pages it pins, so that the holder of the pin and the mm see
+ * one page until the pin is dropped (fork() copies a pinned page for the
+ * child, ukl_dup_ptes()). Text and read-only data can be read, not
+ * written (a debugger writes through ukl_access_remote_vm()); the vDSO and
+ * anything past the image are not GUP's to take, as a VM_PFNMAP or
+ * unmapped range is not. FOLL_NOFAULT takes only what is there, and
+ * FOLL_DUMP skips bss never touched (the core file reads zeros there).
+ */
+struct page *ukl_gup_lock_page(struct mm_struct *mm, unsigned long va,
+			       unsigned int gup_flags, bool pin,
+			       spinlock_t **ptl, pte_t **ptep)
+{
+	bool private = ukl_in_private(va);
+	bool own = private && (pin || (gup_flags & FOLL_WRITE));
+	unsigned long bss = UKL_SLOT_BASE + PAGE_ALIGN(ukl_off(file_end));
+	pte_t pte;
+
+	if (!ukl_mm(mm) || va < UKL_SLOT_BASE || va >= ukl_private_end() ||
+	    ((gup_flags & FOLL_WRITE) && !private))
+		return ERR_PTR(-EFAULT);
+	for (;;) {
+		*ptep = get_locked_pte(mm, va, ptl);
+		if (!*ptep)
+			return ERR_PTR(-ENOMEM);
+		pte = ptep_get(*ptep);
+		if (pte_present(pte) && (!own || ukl_pte_own(va, pte, true)))
+			return pte_page(pte);
+		pte_unmap_unlock(*ptep, *ptl);
+		if (!private || (gup_flags & FOLL_NOFAULT) ||
+		    ((gup_flags & FOLL_DUMP) && !pte_present(pte) && va >= bss))
+			return ERR_PTR(-EFAULT);
+		if (fatal_signal_pending(current))
+			return ERR_PTR(-EINTR);
+		if (ukl_own_page(mm, va, own))
+			return ERR_PTR(-ENOMEM);
+	}
 }
 
 /*
