@@ -381,8 +381,17 @@ TEST(debugger_reads_and_writes_globals)
 	v = 9;
 	EXPECT_EQ((off_t)bss, lseek(fd, (off_t)bss, SEEK_SET));
 	EXPECT_EQ((ssize_t)sizeof(v), write(fd, &v, sizeof(v)));
+	/* pread() and pwrite() at the address, which is how gdb uses it. */
+	v = 0;
+	EXPECT_EQ((ssize_t)sizeof(v), pread(fd, &v, sizeof(v), (off_t)bss));
+	EXPECT_EQ(9UL, v);
+	v = 0;
+	EXPECT_EQ((ssize_t)sizeof(v), pread(fd, &v, sizeof(v), (off_t)data));
+	EXPECT_EQ(7UL, v);
+	v = 10;
+	EXPECT_EQ((ssize_t)sizeof(v), pwrite(fd, &v, sizeof(v), (off_t)bss));
 	close(fd);
-	EXPECT_EQ(9UL, (unsigned long)ptrace(PTRACE_PEEKDATA, pid, bss, 0));
+	EXPECT_EQ(10UL, (unsigned long)ptrace(PTRACE_PEEKDATA, pid, bss, 0));
 
 	/* None of it is ours. */
 	EXPECT_EQ(0x1122334455667788UL, dbg_data);
