@@ -8,6 +8,7 @@
 #define _UKL_RT_H
 
 void _dl_relocate_static_pie(void);
+void __register_frame_info(const void *begin, void *object);
 
 void __cxa_finalize(void *dso_handle);
 void __pthread_initialize_minimal(void);

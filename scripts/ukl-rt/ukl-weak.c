@@ -39,6 +39,7 @@
 #pragma weak __nss_module_freeres
 #pragma weak __res_thread_freeres
 #pragma weak __pthread_unwind
+#pragma weak __register_frame_info
 
 void __cxa_finalize(void *dso_handle)
 {
@@ -117,6 +118,11 @@ void __nss_module_freeres(void)
 }
 
 void __res_thread_freeres(void)
+{
+}
+
+/* No unwinder in the program: no unwind tables to register (ukl-rt.c). */
+void __register_frame_info(const void *begin, void *object)
 {
 }
 

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -925,6 +926,116 @@ TEST(exit_from_thread)
 	}
 	EXPECT_NE(NULL, strstr(buf, "atexit\n"));
 	EXPECT_NE(NULL, strstr(buf, "flushed by exit\n"));
+}
+
+/*
+ * Unwinding through the program's own tables: pthread_exit() and
+ * pthread_cancel() unwind the thread's stack (running its cleanup
+ * handlers), backtrace() walks the caller's frames. In a UKL
+ * application the unwinder finds the tables only if they are
+ * registered; without them the first two abort the program.
+ */
+#define __noipa	__attribute__((__noipa__))
+
+static int cleanups_run;
+static void *exit_value = (void *)42L;
+
+static void count_cleanup(void *arg)
+{
+	__atomic_add_fetch(&cleanups_run, (int)(long)arg, __ATOMIC_RELAXED);
+}
+
+static __noipa void exit_deep(int depth)
+{
+	pthread_cleanup_push(count_cleanup, (void *)10L);
+	if (depth)
+		exit_deep(depth - 1);
+	else if (exit_value)
+		pthread_exit(exit_value);
+	pthread_cleanup_pop(0);
+}
+
+static void *exiting_deep_thread(void *arg)
+{
+	pthread_cleanup_push(count_cleanup, (void *)1L);
+	exit_deep(3);
+	pthread_cleanup_pop(0);
+	return NULL;
+}
+
+static void *cancelled_thread(void *arg)
+{
+	int *p = arg;
+	char c;
+
+	pthread_cleanup_push(count_cleanup, (void *)100L);
+	/* Blocks in read(), a cancellation point, until cancelled. */
+	if (read(p[0], &c, 1) < 0)
+		c = 0;
+	pthread_cleanup_pop(0);
+	return NULL;
+}
+
+TEST(thread_exit_and_cancel_unwind)
+{
+	pthread_t t;
+	void *ret;
+	int p[2];
+
+	cleanups_run = 0;
+	ASSERT_EQ(0, pthread_create(&t, NULL, exiting_deep_thread, NULL));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	EXPECT_EQ((void *)42L, ret);
+	/* Four frames of exit_deep() and the thread function's handler. */
+	EXPECT_EQ(41, cleanups_run);
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pthread_create(&t, NULL, cancelled_thread, p));
+	usleep(20000);
+	ASSERT_EQ(0, pthread_cancel(t));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	EXPECT_EQ(PTHREAD_CANCELED, ret);
+	EXPECT_EQ(141, cleanups_run);
+	close(p[0]);
+	close(p[1]);
+}
+
+static __noipa int trace_here(void **frames, int n)
+{
+	int got = backtrace(frames, n);
+
+	asm volatile("" : : "r" (frames) : "memory");
+	return got;
+}
+
+static __noipa int trace_caller(void **frames, int n)
+{
+	int got = trace_here(frames, n);
+
+	asm volatile("" : : "r" (frames) : "memory");
+	return got;
+}
+
+TEST(backtrace_walks_frames)
+{
+	void *frames[32];
+	int n, i, here = -1, caller = -1;
+
+	n = trace_caller(frames, 32);
+	ASSERT_LE(3, n);
+	/* Return addresses lie just after calls inside the two functions. */
+	for (i = 0; i < n; i++) {
+		unsigned long a = (unsigned long)frames[i];
+
+		if (a > (unsigned long)trace_here &&
+		    a < (unsigned long)trace_here + 256 && here < 0)
+			here = i;
+		if (a > (unsigned long)trace_caller &&
+		    a < (unsigned long)trace_caller + 256 && caller < 0)
+			caller = i;
+	}
+	EXPECT_LE(0, here);
+	EXPECT_EQ(here + 1, caller);
 }
 
 TEST_HARNESS_MAIN
