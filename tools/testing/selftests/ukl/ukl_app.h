@@ -14,5 +14,6 @@ int ukl_fresh_main(int argc, char **argv);
 int ukl_fault_main(int argc, char **argv);
 int ukl_stress_main(int argc, char **argv);
 int ukl_socket_main(int argc, char **argv);
+int ukl_memory_main(int argc, char **argv);
 
 #endif

@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's interfaces to a process's memory, on the program's own
+ * globals and code. For an ordinary process these are user-half VMAs; for
+ * the UKL application they are in the application slot, which has no VMA,
+ * so each case is one the kernel once refused there:
+ * - GUP: process_vm_readv()/writev() of another process's globals (a
+ *   forked child's own copy), vmsplice() of a buffer in .bss;
+ * - futexes keyed through GUP: shared futexes, PI futexes
+ *   (FUTEX_LOCK_PI, FUTEX_WAIT_REQUEUE_PI) and a priority-inheriting
+ *   pthread mutex in static storage;
+ * - rseq: a critical section in the program's text, its descriptor in
+ *   its data, aborted by a signal, and an rseq area in .bss;
+ * - hardware breakpoints: a perf watchpoint and execution breakpoint, and
+ *   a debugger's DR7 watchpoint through ptrace, on a global and a function;
+ * - core dumps: the core of a crashed child holds its globals.
+ * The same program passes as an ordinary process on any kernel.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/elf.h>
+#include <linux/futex.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/rseq.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+
+#define PAGE	4096
+
+/* Globals the cases work on: initialised data, and bss. */
+static alignas(PAGE) char data_buf[2 * PAGE] = "initial data";
+static alignas(PAGE) char bss_buf[3 * PAGE];
+static int watched;
+static uint32_t futex_word;
+static uint32_t futex_pi, futex_pi2;
+static pthread_mutex_t pi_mutex;
+static long pi_counter;
+
+static long futex(uint32_t *uaddr, int op, uint32_t val,
+		  const struct timespec *ts, uint32_t *uaddr2, uint32_t val3)
+{
+	return syscall(SYS_futex, uaddr, op, val, ts, uaddr2, val3);
+}
+
+/* Fill @buf with a pattern that depends on @seed. */
+static void fill(char *buf, size_t len, unsigned int seed)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)(seed + i * 7);
+}
+
+static bool matches(const char *buf, size_t len, unsigned int seed)
+{
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] != (char)(seed + i * 7))
+			return false;
+	return true;
+}
+
+/*
+ * A forked child changes its own copy of the globals and waits; the
+ * parent reads them with process_vm_readv() (it must see the child's
+ * values, not its own), writes new ones with process_vm_writev(), and the
+ * child checks them.
+ */
+TEST(process_vm_readv_writev_globals)
+{
+	int to_child[2], to_parent[2], status;
+	char got[PAGE + 100], mine[32];
+	struct iovec local, remote[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	fill(bss_buf, sizeof(bss_buf), 1);
+	snprintf(data_buf, sizeof(data_buf), "parent data");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		fill(bss_buf, sizeof(bss_buf), 2);
+		snprintf(data_buf, sizeof(data_buf), "child data");
+		if (write(to_parent[1], "r", 1) != 1 ||
+		    read(to_child[0], &c, 1) != 1)
+			_exit(10);
+		/* What the parent wrote, across a page boundary. */
+		if (!matches(bss_buf + PAGE - 50, PAGE + 100, 3))
+			_exit(11);
+		_exit(strcmp(data_buf + 100, "written by the parent") ? 12 : 0);
+	}
+	ASSERT_EQ(1, read(to_parent[0], &c, 1));
+
+	/* Across the page boundary of two bss pages, and the data page. */
+	local = (struct iovec){ got, sizeof(got) };
+	remote[0] = (struct iovec){ bss_buf + PAGE - 50, PAGE + 100 };
+	EXPECT_EQ((ssize_t)sizeof(got), process_vm_readv(pid, &local, 1, remote, 1, 0));
+	EXPECT_TRUE(matches(got, sizeof(got), 2 + (PAGE - 50) * 7));
+	local = (struct iovec){ mine, sizeof(mine) };
+	remote[0] = (struct iovec){ data_buf, sizeof(mine) };
+	EXPECT_EQ((ssize_t)sizeof(mine), process_vm_readv(pid, &local, 1, remote, 1, 0));
+	EXPECT_STREQ("child data", mine);
+	/* Ours are unchanged. */
+	EXPECT_TRUE(matches(bss_buf, sizeof(bss_buf), 1));
+	EXPECT_STREQ("parent data", data_buf);
+
+	fill(got, sizeof(got), 3);
+	local = (struct iovec){ got, sizeof(got) };
+	remote[0] = (struct iovec){ bss_buf + PAGE - 50, PAGE + 100 };
+	EXPECT_EQ((ssize_t)sizeof(got), process_vm_writev(pid, &local, 1, remote, 1, 0));
+	snprintf(mine, sizeof(mine), "written by the parent");
+	local = (struct iovec){ mine, strlen(mine) + 1 };
+	remote[0] = (struct iovec){ data_buf + 100, strlen(mine) + 1 };
+	EXPECT_EQ((ssize_t)strlen(mine) + 1, process_vm_writev(pid, &local, 1, remote, 1, 0));
+	EXPECT_TRUE(matches(bss_buf, sizeof(bss_buf), 1));
+
+	ASSERT_EQ(1, write(to_child[1], "w", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+}
+
+/* Our own text through process_vm_readv(): the bytes the CPU runs. */
+TEST(process_vm_readv_own_code)
+{
+	const void *code = (const void *)fill;
+	struct iovec local, remote;
+	char got[64];
+
+	local = (struct iovec){ got, sizeof(got) };
+	remote = (struct iovec){ (void *)code, sizeof(got) };
+	ASSERT_EQ((ssize_t)sizeof(got),
+		  process_vm_readv(getpid(), &local, 1, &remote, 1, 0));
+	EXPECT_EQ(0, memcmp(got, code, sizeof(got)));
+	/* Writing code is refused, as for any read-only mapping. */
+	remote = (struct iovec){ (void *)code, 1 };
+	local = (struct iovec){ got, 1 };
+	EXPECT_EQ(-1, process_vm_writev(getpid(), &local, 1, &remote, 1, 0));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+/* vmsplice() takes references on the pages of a buffer in .bss. */
+TEST(vmsplice_from_bss)
+{
+	struct iovec iov = { bss_buf, 2 * PAGE };
+	static char out[2 * PAGE];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_LE(2 * PAGE, fcntl(p[1], F_SETPIPE_SZ, 4 * PAGE));
+	fill(bss_buf, 2 * PAGE, 4);
+	ASSERT_EQ(2 * PAGE, vmsplice(p[1], &iov, 1, 0));
+	ASSERT_EQ(2 * PAGE, read(p[0], out, sizeof(out)));
+	EXPECT_TRUE(matches(out, sizeof(out), 4));
+	close(p[0]);
+	close(p[1]);
+}
+
+static void *shared_waker(void *arg)
+{
+	/* Until the waiter is queued: FUTEX_WAKE reports whom it woke. */
+	for (int i = 0; i < 2000; i++) {
+		long n = futex(&futex_word, FUTEX_WAKE, 1, NULL, NULL, 0);
+
+		if (n)
+			return (void *)n;
+		usleep(1000);
+	}
+	return (void *)-1L;
+}
+
+/* A futex without FUTEX_PRIVATE_FLAG on a global (keyed through GUP). */
+TEST(shared_futex_on_global)
+{
+	pthread_t t;
+	void *woken;
+	long ret;
+
+	futex_word = 0;
+	ASSERT_EQ(0, pthread_create(&t, NULL, shared_waker, NULL));
+	do {
+		ret = futex(&futex_word, FUTEX_WAIT, 0, NULL, NULL, 0);
+	} while (ret == -1 && errno == EINTR);
+	EXPECT_EQ(0, ret);
+	ASSERT_EQ(0, pthread_join(t, &woken));
+	EXPECT_EQ(1L, (long)woken);
+	/* A value that differs: EAGAIN, as for any futex. */
+	EXPECT_EQ(-1, futex(&futex_word, FUTEX_WAIT, 1, NULL, NULL, 0));
+	EXPECT_EQ(EAGAIN, errno);
+}
+
+/* FUTEX_LOCK_PI and FUTEX_WAIT_REQUEUE_PI on globals, as the futex selftests. */
+TEST(pi_futex_on_global)
+{
+	struct timespec ts;
+	pid_t tid = gettid();
+
+	futex_pi = 0;
+	ASSERT_EQ(0, futex(&futex_pi, FUTEX_LOCK_PI, 0, NULL, NULL, 0));
+	EXPECT_EQ((uint32_t)tid, futex_pi & FUTEX_TID_MASK);
+	/* Locking it again is a deadlock the kernel reports. */
+	EXPECT_EQ(-1, futex(&futex_pi, FUTEX_LOCK_PI, 0, NULL, NULL, 0));
+	EXPECT_EQ(EDEADLK, errno);
+	EXPECT_EQ(0, futex(&futex_pi, FUTEX_UNLOCK_PI, 0, NULL, NULL, 0));
+	EXPECT_EQ(0u, futex_pi);
+
+	/* A requeue-PI wait that times out (futex_wait_timeout's case). */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += 20 * 1000 * 1000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	futex_word = 0;
+	futex_pi2 = 0;
+	EXPECT_EQ(-1, futex(&futex_word, FUTEX_WAIT_REQUEUE_PI, 0, &ts,
+			    &futex_pi2, 0));
+	EXPECT_EQ(ETIMEDOUT, errno);
+}
+
+static void *pi_worker(void *arg)
+{
+	for (int i = 0; i < 2000; i++) {
+		if (pthread_mutex_lock(&pi_mutex))
+			return (void *)1;
+		pi_counter++;
+		if ((i & 63) == 0)
+			sched_yield();
+		if (pthread_mutex_unlock(&pi_mutex))
+			return (void *)1;
+	}
+	return NULL;
+}
+
+/* A priority-inheriting, process-shared pthread mutex in static storage. */
+TEST(pi_pthread_mutex_in_static_storage)
+{
+	pthread_mutexattr_t attr;
+	pthread_t t[3];
+	void *ret;
+
+	ASSERT_EQ(0, pthread_mutexattr_init(&attr));
+	ASSERT_EQ(0, pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT));
+	ASSERT_EQ(0, pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED));
+	ASSERT_EQ(0, pthread_mutex_init(&pi_mutex, &attr));
+	pi_counter = 0;
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, pi_worker, NULL));
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], &ret));
+		EXPECT_EQ(NULL, ret);
+	}
+	EXPECT_EQ(3 * 2000, pi_counter);
+	EXPECT_EQ(0, pthread_mutex_destroy(&pi_mutex));
+}
+
+#define RSEQ_SIG_X86	0x53053053
+/* The length glibc registers (__rseq_size is that of the used fields). */
+#define RSEQ_AREA_LEN	32
+
+static void on_alarm(int sig)
+{
+}
+
+/*
+ * Spin in an rseq critical section that never ends by itself: only an
+ * abort leaves it (the kernel moves RIP to the abort handler when it
+ * delivers a signal - the timer's, at the latest - or preempts us inside
+ * it). Returns 1 after an abort.
+ */
+static int rseq_spin(struct rseq *rs)
+{
+	int aborted;
+
+	asm volatile(".pushsection .data.ukl_rseq_cs, \"aw\"\n\t"
+		     ".balign 32\n"
+		     "3:\t.long 0, 0\n\t"
+		     ".quad 1f, 2f - 1f, 4f\n\t"
+		     ".popsection\n\t"
+		     "leaq 3b(%%rip), %%rax\n\t"
+		     "movq %%rax, %[cs]\n"
+		     "1:\tjmp 1b\n"
+		     "2:\tmovl $0, %[ab]\n\t"
+		     "jmp 5f\n\t"
+		     /* The signature the kernel checks before the handler. */
+		     ".byte 0x0f, 0xb9, 0x3d\n\t"
+		     ".long %c[sig]\n"
+		     "4:\tmovl $1, %[ab]\n"
+		     "5:\n"
+		     : [cs] "=m" (rs->rseq_cs), [ab] "=r" (aborted)
+		     : [sig] "i" (RSEQ_SIG_X86)
+		     : "rax", "memory");
+	return aborted;
+}
+
+/* Leave the critical section by an abort, @rounds times. */
+static int rseq_abort_rounds(struct rseq *rs, int rounds)
+{
+	struct itimerval it = { .it_value = { 0, 5000 } };
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int aborts = 0;
+
+	sigaction(SIGALRM, &sa, NULL);
+	for (int i = 0; i < rounds; i++) {
+		setitimer(ITIMER_REAL, &it, NULL);
+		aborts += rseq_spin(rs);
+		/* The kernel clears rseq_cs when it aborts. */
+		if (rs->rseq_cs)
+			return -1;
+	}
+	it.it_value.tv_usec = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	return aborts;
+}
+
+/* With glibc's own registration (its rseq area is in TLS). */
+TEST(rseq_critical_section_in_text)
+{
+	struct rseq *rs;
+
+	if (__rseq_size == 0)
+		SKIP(return, "glibc did not register rseq");
+	rs = (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	EXPECT_EQ(5, rseq_abort_rounds(rs, 5));
+	EXPECT_NE((uint32_t)RSEQ_CPU_ID_UNINITIALIZED, rs->cpu_id);
+}
+
+static alignas(32) struct rseq bss_rseq;
+
+static void *rseq_in_bss(void *arg)
+{
+	struct rseq *glibc_rs = NULL;
+	long ret;
+
+	if (__rseq_size) {
+		glibc_rs = (struct rseq *)((char *)__builtin_thread_pointer() +
+					   __rseq_offset);
+		if (syscall(SYS_rseq, glibc_rs, RSEQ_AREA_LEN,
+			    RSEQ_FLAG_UNREGISTER, RSEQ_SIG_X86))
+			return (void *)1L;
+	}
+	bss_rseq.cpu_id = RSEQ_CPU_ID_UNINITIALIZED;
+	if (syscall(SYS_rseq, &bss_rseq, RSEQ_AREA_LEN, 0, RSEQ_SIG_X86))
+		return (void *)2L;
+	if ((int)bss_rseq.cpu_id < 0)
+		return (void *)3L;
+	ret = rseq_abort_rounds(&bss_rseq, 3) == 3 ? 0 : 4;
+	if (syscall(SYS_rseq, &bss_rseq, RSEQ_AREA_LEN, RSEQ_FLAG_UNREGISTER,
+		    RSEQ_SIG_X86))
+		ret = 5;
+	if (glibc_rs && syscall(SYS_rseq, glibc_rs, RSEQ_AREA_LEN, 0,
+				RSEQ_SIG_X86))
+		ret = 6;
+	return (void *)ret;
+}
+
+/* An rseq area in .bss, registered by a thread of ours. */
+TEST(rseq_area_in_bss)
+{
+	pthread_t t;
+	void *ret;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, rseq_in_bss, NULL));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	EXPECT_EQ(0L, (long)ret);
+}
+
+static int perf_bp(void *addr, int type, int len)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_BREAKPOINT,
+		.size = sizeof(attr),
+		.bp_type = type,
+		.bp_addr = (unsigned long)addr,
+		.bp_len = len,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+		.disabled = 1,
+	};
+
+	return syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+}
+
+/*
+ * The function the breakpoint is on, in assembler so that the compiler
+ * can neither inline it nor fold its calls away: returns x + 1.
+ */
+int watched_function(int x);
+asm(".pushsection .text\n"
+	".type watched_function, @function\n"
+	"watched_function:\n\t"
+	"leal 1(%rdi), %eax\n\t"
+	"ret\n"
+	".size watched_function, . - watched_function\n"
+	".popsection");
+
+/* perf watchpoints and breakpoints on a global and a function of ours. */
+TEST(perf_breakpoints_on_globals_and_code)
+{
+	long long count = -1;
+	int w, x, v = 0;
+
+	w = perf_bp((void *)&watched, HW_BREAKPOINT_W, HW_BREAKPOINT_LEN_4);
+	if (w < 0 && (errno == ENOENT || errno == ENOSYS || errno == EOPNOTSUPP))
+		SKIP(return, "no breakpoint events: %s", strerror(errno));
+	ASSERT_LE(0, w) TH_LOG("watchpoint on a global: %s", strerror(errno));
+	x = perf_bp((void *)watched_function, HW_BREAKPOINT_X, sizeof(long));
+	ASSERT_LE(0, x) TH_LOG("breakpoint on a function: %s", strerror(errno));
+
+	ASSERT_EQ(0, ioctl(w, PERF_EVENT_IOC_ENABLE, 0));
+	ASSERT_EQ(0, ioctl(x, PERF_EVENT_IOC_ENABLE, 0));
+	for (int i = 0; i < 10; i++) {
+		__atomic_store_n(&watched, i, __ATOMIC_RELAXED);
+		v = watched_function(v);
+	}
+	ASSERT_EQ(0, ioctl(w, PERF_EVENT_IOC_DISABLE, 0));
+	ASSERT_EQ(0, ioctl(x, PERF_EVENT_IOC_DISABLE, 0));
+	EXPECT_EQ(10, v);
+	ASSERT_EQ((ssize_t)sizeof(count), read(w, &count, sizeof(count)));
+	EXPECT_EQ(10, count);
+	ASSERT_EQ((ssize_t)sizeof(count), read(x, &count, sizeof(count)));
+	EXPECT_EQ(10, count);
+	close(w);
+	close(x);
+}
+
+/*
+ * A debugger's watchpoint, as gdb sets it: DR0 and DR7 through
+ * PTRACE_POKEUSER in a stopped child; the child's write to the global
+ * stops it with SIGTRAP, DR6 naming DR0.
+ */
+TEST(ptrace_watchpoint_on_global)
+{
+	const size_t dr = offsetof(struct user, u_debugreg);
+	unsigned long dr6, dr7;
+	int go[2], status;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(go));
+	watched = 0;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(10);
+		__atomic_store_n(&watched, 42, __ATOMIC_RELAXED);
+		_exit(__atomic_load_n(&watched, __ATOMIC_RELAXED) == 42 ? 0 : 11);
+	}
+	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, pid, 0, 0));
+	ASSERT_EQ(0, ptrace(PTRACE_INTERRUPT, pid, 0, 0));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSTOPPED(status));
+
+	/* DR0 = &watched; DR7: local enable 0, break on write, 4 bytes. */
+	dr7 = 1 | (1UL << 16) | (3UL << 18);
+	ASSERT_EQ(0, ptrace(PTRACE_POKEUSER, pid, dr, &watched))
+		TH_LOG("DR0 at a global: %s", strerror(errno));
+	ASSERT_EQ(0, ptrace(PTRACE_POKEUSER, pid, dr + 7 * sizeof(long), dr7))
+		TH_LOG("DR7: %s", strerror(errno));
+	ASSERT_EQ(0, ptrace(PTRACE_CONT, pid, 0, 0));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSTOPPED(status));
+	EXPECT_EQ(SIGTRAP, WSTOPSIG(status));
+	errno = 0;
+	dr6 = ptrace(PTRACE_PEEKUSER, pid, dr + 6 * sizeof(long), 0);
+	EXPECT_EQ(0, errno);
+	EXPECT_EQ(1UL, dr6 & 0xf);
+	/* The write has happened (a data breakpoint traps after it). */
+	errno = 0;
+	EXPECT_EQ(42L, (int)ptrace(PTRACE_PEEKDATA, pid, &watched, 0));
+	EXPECT_EQ(0, errno);
+
+	ASSERT_EQ(0, ptrace(PTRACE_POKEUSER, pid, dr + 7 * sizeof(long), 0));
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, pid, 0, 0));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(go[0]);
+	close(go[1]);
+}
+
+/* The bytes at @addr in the ELF core @core, or -1. */
+static long core_read(const char *core, unsigned long addr, void *buf,
+		      size_t len)
+{
+	struct elf64_hdr eh;
+	long ret = -1;
+	int fd;
+
+	fd = open(core, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_type != ET_CORE)
+		goto out;
+	for (int i = 0; i < eh.e_phnum; i++) {
+		struct elf64_phdr ph;
+
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) !=
+		    sizeof(ph))
+			goto out;
+		if (ph.p_type != PT_LOAD || addr < ph.p_vaddr ||
+		    addr + len > ph.p_vaddr + ph.p_filesz)
+			continue;
+		if (pread(fd, buf, len, ph.p_offset + addr - ph.p_vaddr) == (ssize_t)len)
+			ret = 0;
+		break;
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+/* A crashed child leaves a core that holds its data and bss. */
+TEST(core_dump_holds_globals)
+{
+	char dir[] = "/tmp/ukl-core-XXXXXX", core[64], pattern[64] = "";
+	char got[32];
+	int status, fd;
+	pid_t pid;
+
+	fd = open("/proc/sys/kernel/core_pattern", O_RDONLY);
+	if (fd >= 0) {
+		if (read(fd, pattern, sizeof(pattern) - 1) < 0)
+			pattern[0] = 0;
+		close(fd);
+	}
+	if (strcmp(pattern, "core\n"))
+		SKIP(return, "core_pattern is not \"core\"");
+	ASSERT_NE(NULL, mkdtemp(dir));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+		if (setrlimit(RLIMIT_CORE, &rl) || chdir(dir))
+			_exit(10);
+		snprintf(data_buf, sizeof(data_buf), "data of the crashed child");
+		fill(bss_buf, sizeof(bss_buf), 5);
+		abort();
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(SIGABRT, WTERMSIG(status));
+	ASSERT_TRUE(WCOREDUMP(status));
+
+	snprintf(core, sizeof(core), "%s/core", dir);
+	if (access(core, R_OK))
+		snprintf(core, sizeof(core), "%s/core.%d", dir, pid);
+	ASSERT_EQ(0, core_read(core, (unsigned long)data_buf, got, sizeof(got)))
+		TH_LOG("no data segment in %s", core);
+	EXPECT_STREQ("data of the crashed child", got);
+	ASSERT_EQ(0, core_read(core, (unsigned long)(bss_buf + PAGE + 7), got,
+			       sizeof(got)));
+	EXPECT_TRUE(matches(got, sizeof(got), 5 + (PAGE + 7) * 7));
+	unlink(core);
+	rmdir(dir);
+}
+
+TEST_HARNESS_MAIN
