@@ -63,6 +63,9 @@ while read -r name type flags; do
 	# __stop_X symbols) becomes .ukl_X.
 	case $name in .*) new=.ukl$name ;; *) new=.ukl_$name ;; esac
 	renames="$renames --rename-section $name=$new"
+	# The unwind tables get an output section of their own, which
+	# scripts/ukl-kernel names .eh_frame again in the image's debug ELF.
+	[ "$name" != .eh_frame ] || continue
 	case $flags in
 	*T*) if [ "$type" = NOBITS ]; then echo "$new" >> "$tmp/tbss"; else echo "$new" >> "$tmp/tdata"; fi ;;
 	*X*) echo "$new" >> "$tmp/text" ;;
@@ -154,6 +157,9 @@ ehdr() {
 	emit "$tmp/ro"
 	echo "		*(.got) *(.got.plt) *(.igot.plt)"
 	echo "		. = ALIGN(8); __ukl___rela_iplt_start = .; *(.rela.iplt) __ukl___rela_iplt_end = .;"
+	echo "	}"
+	echo "	.ukl.eh_frame ALIGN(8) : $(at .ukl.eh_frame) {"
+	echo "		KEEP(*(.ukl.eh_frame))"
 	echo "	}"
 	echo "	.ukl.tdata ALIGN(4096) : $(at .ukl.tdata) {"
 	emit "$tmp/tdata"

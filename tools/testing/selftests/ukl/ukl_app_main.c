@@ -34,6 +34,8 @@ int main(int argc, char **argv)
 		return ukl_socket_main(argc, argv);
 	if (!strcmp(test, "memory"))
 		return ukl_memory_main(argc, argv);
+	if (!strcmp(test, "debuggee"))
+		return ukl_debuggee_main(argc, argv);
 	if (!strcmp(test, "layout")) {
 		/* Where this start's stack, mmap area and heap are. */
 		void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -59,6 +61,6 @@ int main(int argc, char **argv)
 		asm volatile("mov %0, %%rsp\n\tud2" : : "r" (0xffffc88000001000UL));
 	}
 	fprintf(stderr, "UKL_TEST=%s: no such test program (%s)\n", test,
-		"basic, proc, errno, fault, control, stress, socket, memory, fresh, layout, segv");
+		"basic, proc, errno, fault, control, stress, socket, memory, debuggee, fresh, layout, segv");
 	return 2;
 }
