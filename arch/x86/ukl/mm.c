@@ -646,8 +646,7 @@ struct page *ukl_gup_lock_page(struct mm_struct *mm, unsigned long va,
 	unsigned long bss = UKL_SLOT_BASE + PAGE_ALIGN(ukl_off(file_end));
 	pte_t pte;
 
-	if (!ukl_mm(mm) || va < UKL_SLOT_BASE || va >= ukl_private_end() ||
-	    ((gup_flags & FOLL_WRITE) && !private))
+	if (!ukl_image_addr(mm, va) || ((gup_flags & FOLL_WRITE) && !private))
 		return ERR_PTR(-EFAULT);
 	for (;;) {
 		*ptep = get_locked_pte(mm, va, ptl);
