@@ -68,6 +68,8 @@ bool ukl_image_addr(struct mm_struct *mm, unsigned long addr);
 int ukl_core_vmas(struct mm_struct *mm, struct core_vma_metadata *meta,
 		  unsigned long mm_flags);
 void ukl_use_core_dump(const struct linux_binfmt *elf);
+struct vm_area_struct *ukl_proc_vma(struct mm_struct *mm, loff_t *pos,
+				    bool again);
 bool ukl_rseq_cs_in_slot(u64 start_ip, u64 post_commit_offset, u64 abort_ip);
 int ukl_gup_page(struct mm_struct *mm, unsigned long addr,
 		 unsigned int gup_flags, struct page **pagep);
@@ -175,6 +177,11 @@ static __always_inline bool ukl_double_fault(struct pt_regs *regs)
 
 static inline void ukl_signal_regs(struct pt_regs *regs) { }
 
+static __always_inline bool ukl_app_regs(struct pt_regs *regs)
+{
+	return false;
+}
+
 static __always_inline unsigned long
 ukl_page_fault_error_code(struct pt_regs *regs, unsigned long error_code)
 {
@@ -234,6 +241,12 @@ static inline int ukl_core_vmas(struct mm_struct *mm,
 }
 
 static inline void ukl_use_core_dump(const struct linux_binfmt *elf) { }
+
+static inline struct vm_area_struct *ukl_proc_vma(struct mm_struct *mm,
+						  loff_t *pos, bool again)
+{
+	return NULL;
+}
 
 static inline bool ukl_rseq_cs_in_slot(u64 start_ip, u64 post_commit_offset,
 				       u64 abort_ip)

@@ -226,6 +226,7 @@ static int ukl_load_binary(struct linux_binprm *bprm)
 	if ((current->flags & PF_RANDOMIZE) && randomize_va_space > 1)
 		mm->brk = arch_randomize_brk(mm);
 	mm->start_brk = mm->brk;
+	ukl_perf_mmap(mm);
 
 	ret = ukl_create_tables(bprm, entry);
 	if (ret)

@@ -726,3 +726,101 @@ again:
 	free_pgd_range(&tlb, start, end, start, end);
 	tlb_finish_mmu(&tlb);
 }
+
+/*
+ * /proc/PID/maps and perf: the application image shows as the mappings
+ * ukl_core_vmas() describes - text R+X, read-only data R, data and bss RW -
+ * without a name, as anonymous memory holding generated code does. perf
+ * then looks up samples there in /tmp/perf-PID.map, the convention of
+ * JIT compilers (Documentation/ukl). Like the gate VMA, these belong to
+ * no mm (->vm_mm is NULL), so nothing walks or changes them as a VMA:
+ * smaps and numa_maps report them empty. They are only read after the
+ * late initcall that fills them, and only for an mm with the slot mapped.
+ */
+static const char *ukl_maps_name(struct vm_area_struct *vma)
+{
+	return "";
+}
+
+static const struct vm_operations_struct ukl_maps_ops = {
+	.name = ukl_maps_name,
+};
+
+static struct vm_area_struct ukl_maps[3];
+static int ukl_nr_maps;
+
+static int __init ukl_maps_init(void)
+{
+	unsigned long bound[] = {
+		UKL_SLOT_BASE, UKL_SLOT_BASE + ukl_off(rx_end),
+		UKL_SLOT_BASE + ukl_off(rw), ukl_private_end(),
+	};
+	static const vm_flags_t flags[] = {
+		VM_READ | VM_EXEC, VM_READ, VM_READ | VM_WRITE,
+	};
+	int i;
+
+	if (!ukl_off(rx_end))
+		return 0;		/* built without an application */
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		struct vm_area_struct *vma = &ukl_maps[ukl_nr_maps];
+
+		if (bound[i + 1] == bound[i])
+			continue;
+		vma->vm_start = bound[i];
+		vma->vm_end = bound[i + 1];
+		vma->vm_pgoff = (bound[i] - UKL_SLOT_BASE) >> PAGE_SHIFT;
+		vma->vm_page_prot = vm_get_page_prot(flags[i]);
+		vm_flags_init(vma, flags[i]);
+		vma->vm_ops = &ukl_maps_ops;
+		ukl_nr_maps++;
+	}
+	return 0;
+}
+core_initcall(ukl_maps_init);
+
+/*
+ * The /proc/PID/maps iterator (fs/proc/task_mmu.c), after @mm's last VMA
+ * and before the gate VMA: the image mapping that starts at *@pos if
+ * @again (a read resuming there), else the first one after *@pos; NULL
+ * when there is none. Sets *@pos to its start, the position the iterator
+ * resumes from. Called with @mm's mmap_lock held for reading.
+ */
+struct vm_area_struct *ukl_proc_vma(struct mm_struct *mm, loff_t *pos,
+				    bool again)
+{
+	unsigned long from = *pos;
+	int i;
+
+	if (!ukl_mm(mm))
+		return NULL;
+	for (i = 0; i < ukl_nr_maps; i++) {
+		struct vm_area_struct *vma = &ukl_maps[i];
+
+		if (again ? vma->vm_start != from : vma->vm_start <= from)
+			continue;
+		*pos = vma->vm_start;
+		return vma;
+	}
+	return NULL;
+}
+
+/*
+ * exec: tell perf about the image mappings, as mmap() does for an ELF
+ * program's segments, so that a profile taken from the start (perf record
+ * -- COMMAND) resolves the application's samples as one taken by
+ * attaching to it does (which reads /proc/PID/maps).
+ */
+void ukl_perf_mmap(struct mm_struct *mm)
+{
+	struct vm_area_struct vma;
+	int i;
+
+	for (i = 0; i < ukl_nr_maps; i++) {
+		/* Unnamed in @mm, perf_event_mmap() calls it "//anon". */
+		memcpy(&vma, &ukl_maps[i], sizeof(vma));
+		vma.vm_mm = mm;
+		vma.vm_ops = NULL;
+		perf_event_mmap(&vma);
+	}
+}

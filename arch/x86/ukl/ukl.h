@@ -29,6 +29,7 @@ extern const char __ukl_off_syscall_entry[];
 #define ukl_off(name)	((unsigned long)__ukl_off_##name)
 
 int ukl_map_image(struct mm_struct *mm);
+void ukl_perf_mmap(struct mm_struct *mm);
 pmd_t *ukl_lookup_pmd(struct mm_struct *mm, unsigned long va);
 
 /*

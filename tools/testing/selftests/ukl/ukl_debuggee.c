@@ -25,7 +25,7 @@ static const char dbg_probe[] = "/ukl/ring-zero-probe";	/* .rodata */
 char dbg_message[] = "ring zero\n";	/* .data */
 int dbg_values[8] = { 8, 3, 5, 1, 7, 2, 6, 4 };	/* .data */
 int dbg_ticks;	/* .bss, the watched global */
-long dbg_spins;
+unsigned long dbg_spins;
 
 __noipa int dbg_compare(const void *a, const void *b)
 {
@@ -45,12 +45,12 @@ __noipa int dbg_tick(int n)
 }
 
 /* Busy work in application code, for the sampling profiler. */
-__noipa long dbg_spin(long n)
+__noipa unsigned long dbg_spin(unsigned long n)
 {
-	long i, v = 0;
+	unsigned long i, v = 0;
 
 	for (i = 0; i < n; i++)
-		v += (v ^ i) * 3 + 1;
+		v = (v ^ (v >> 7)) * 3 + i;
 	dbg_spins += v;
 	return v;
 }
@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	for (;;) {
 		n = dbg_tick(n);
-		dbg_spin(200000);
+		dbg_spin(500000);
 		if (access(dbg_probe, F_OK) == 0 ||
 		    write(null, dbg_message, strlen(dbg_message)) < 0)
 			return 1;

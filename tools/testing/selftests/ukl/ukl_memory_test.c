@@ -13,7 +13,9 @@
  *   its data, aborted by a signal, and an rseq area in .bss;
  * - hardware breakpoints: a perf watchpoint and execution breakpoint, and
  *   a debugger's DR7 watchpoint through ptrace, on a global and a function;
- * - core dumps: the core of a crashed child holds its globals.
+ * - core dumps: the core of a crashed child holds its globals;
+ * - profiling: /proc/self/maps lists our code and globals, and a sampling
+ *   perf event sees our code as user-mode code.
  * The same program passes as an ordinary process on any kernel.
  */
 #define _GNU_SOURCE
@@ -33,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/rseq.h>
@@ -582,6 +585,162 @@ TEST(core_dump_holds_globals)
 	EXPECT_TRUE(matches(got, sizeof(got), 5 + (PAGE + 7) * 7));
 	unlink(core);
 	rmdir(dir);
+}
+
+/*
+ * A loop to sample, in assembler so that its extent is known: counts
+ * %rdi down to zero and returns the address after its own last byte.
+ */
+uintptr_t spin_loop(long n);
+asm(".pushsection .text\n"
+	".type spin_loop, @function\n"
+	"spin_loop:\n\t"
+	"dec %rdi\n\t"
+	"jnz spin_loop\n\t"
+	"lea 1f(%rip), %rax\n\t"
+	"ret\n"
+	"1:\n"
+	".size spin_loop, . - spin_loop\n"
+	".popsection");
+
+static long thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/*
+ * A sampling profile of our own code, user mode only (as perf record
+ * -e task-clock:u takes it): samples are taken, each is marked as a user
+ * sample, and most have their IP in the loop we spin in.
+ */
+TEST(perf_samples_in_own_code_are_user_samples)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_TASK_CLOCK,
+		.sample_period = 200000,	/* ns of the task's time */
+		.sample_type = PERF_SAMPLE_IP,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+		.disabled = 1,
+	};
+	const size_t len = 9 * PAGE;	/* header page, 8 data pages */
+	int fd, total = 0, not_user = 0, in_loop = 0;
+	struct perf_event_mmap_page *meta;
+	uint64_t pos, head;
+	uintptr_t end = 0;
+	const char *data;
+	long start;
+
+	fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	if (fd < 0 && (errno == ENOENT || errno == ENOSYS || errno == EOPNOTSUPP))
+		SKIP(return, "no task-clock events: %s", strerror(errno));
+	ASSERT_LE(0, fd) TH_LOG("perf_event_open: %s", strerror(errno));
+	meta = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, meta) TH_LOG("mmap: %s", strerror(errno));
+
+	ASSERT_EQ(0, ioctl(fd, PERF_EVENT_IOC_ENABLE, 0));
+	start = thread_cpu_ns();
+	while (thread_cpu_ns() - start < 100 * 1000 * 1000)
+		end = spin_loop(20000);
+	ASSERT_EQ(0, ioctl(fd, PERF_EVENT_IOC_DISABLE, 0));
+
+	/*
+	 * At most 500 samples of 16 bytes (fewer where the timer is coarser,
+	 * as under TCG): the 32 KiB buffer does not wrap.
+	 */
+	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+	data = (const char *)meta + PAGE;
+	ASSERT_GT(meta->data_size, head);
+	for (pos = 0; pos < head;) {
+		const struct perf_event_header *h = (const void *)(data + pos);
+		uint64_t ip;
+
+		ASSERT_LT(0, h->size);
+		pos += h->size;
+		if (h->type != PERF_RECORD_SAMPLE)
+			continue;
+		memcpy(&ip, h + 1, sizeof(ip));
+		total++;
+		if ((h->misc & PERF_RECORD_MISC_CPUMODE_MASK) != PERF_RECORD_MISC_USER)
+			not_user++;
+		if (ip >= (uintptr_t)spin_loop && ip < end)
+			in_loop++;
+	}
+	munmap(meta, len);
+	close(fd);
+	ASSERT_LE(5, total) TH_LOG("only %d samples", total);
+	EXPECT_EQ(0, not_user);
+	EXPECT_LT(total / 2, in_loop) TH_LOG("%d of %d samples in the loop", in_loop, total);
+}
+
+static const char ro_probe[] = "read-only data";	/* .rodata */
+static char maps_whole[64 * 1024], maps_pieces[64 * 1024];
+
+/* Read /proc/self/maps into @buf, @chunk bytes per read(). */
+static ssize_t read_maps(char *buf, size_t size, size_t chunk)
+{
+	int fd = open("/proc/self/maps", O_RDONLY);
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while (len + 1 < size) {
+		n = read(fd, buf + len, chunk < size - 1 - len ? chunk : size - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = 0;
+	return len;
+}
+
+/* The permissions ("r-xp" ...) of the line of @maps that covers @addr. */
+static const char *maps_perm(const char *maps, const void *addr)
+{
+	static char perm[8];
+	unsigned long start, end;
+	const char *line = maps;
+
+	while (line && *line) {
+		if (sscanf(line, "%lx-%lx %4s", &start, &end, perm) == 3 &&
+		    (uintptr_t)addr >= start && (uintptr_t)addr < end)
+			return perm;
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return "none";
+}
+
+/*
+ * /proc/self/maps has a line for our code, read-only data, data and bss,
+ * with the permissions they have.
+ */
+TEST(proc_maps_cover_code_and_globals)
+{
+	ASSERT_LT(0, read_maps(maps_whole, sizeof(maps_whole), sizeof(maps_whole)));
+	EXPECT_STREQ("r-xp", maps_perm(maps_whole, spin_loop)) TH_LOG("%s", maps_whole);
+	EXPECT_STREQ("r--p", maps_perm(maps_whole, ro_probe)) TH_LOG("%s", maps_whole);
+	EXPECT_STREQ("rw-p", maps_perm(maps_whole, data_buf)) TH_LOG("%s", maps_whole);
+	EXPECT_STREQ("rw-p", maps_perm(maps_whole, bss_buf + PAGE)) TH_LOG("%s", maps_whole);
+}
+
+/*
+ * Read in pieces of a few bytes, each read() resuming at a line it has
+ * not shown yet, /proc/self/maps is the same as read at once.
+ */
+TEST(proc_maps_read_in_small_pieces)
+{
+	ASSERT_LT(0, read_maps(maps_whole, sizeof(maps_whole), sizeof(maps_whole)));
+	ASSERT_LT(0, read_maps(maps_pieces, sizeof(maps_pieces), 5));
+	EXPECT_STREQ(maps_whole, maps_pieces);
 }
 
 TEST_HARNESS_MAIN
