@@ -431,19 +431,23 @@ bool ukl_rseq_cs_in_slot(u64 start_ip, u64 post_commit_offset, u64 abort_ip)
  * as to those: text and read-only data as a private file mapping (the
  * ELF header page by default, everything with MMF_DUMP_MAPPED_PRIVATE),
  * data and bss as written private memory (MMF_DUMP_ANON_PRIVATE). The
- * pages are read through GUP, FOLL_DUMP (ukl_gup_lock_page()). Fills
- * @meta unless it is NULL; returns the number of entries. Called with
- * mmap_lock held, which the slot does not need.
+ * pages are read through GUP, FOLL_DUMP (ukl_gup_lock_page()). The vDSO
+ * as the ordinary one is dumped: its vvar pages an empty segment, its
+ * text whole. Fills @meta unless it is NULL; returns the number of
+ * entries. Called with mmap_lock held, which the slot does not need.
  */
 int ukl_core_vmas(struct mm_struct *mm, struct core_vma_metadata *meta,
 		  unsigned long mm_flags)
 {
+	unsigned long vdso = ukl_vdso_base(mm);
 	unsigned long bound[] = {
 		UKL_SLOT_BASE, UKL_SLOT_BASE + ukl_off(rx_end),
 		UKL_SLOT_BASE + ukl_off(rw), ukl_private_end(),
+		UKL_SLOT_BASE + ukl_vvar_off(), vdso, UKL_SLOT_BASE + ukl_vdso_end(),
 	};
 	static const unsigned long flags[] = {
 		VM_READ | VM_EXEC, VM_READ, VM_READ | VM_WRITE,
+		0, VM_READ, VM_READ | VM_EXEC,
 	};
 	int i, n = 0;
 
@@ -453,6 +457,8 @@ int ukl_core_vmas(struct mm_struct *mm, struct core_vma_metadata *meta,
 		unsigned long size = bound[i + 1] - bound[i];
 		struct core_vma_metadata *m;
 
+		if (i == 3 || (i > 3 && !vdso))
+			continue;	/* the guard page; no vDSO */
 		if (!size || !meta) {
 			n += !!size;
 			continue;
@@ -461,7 +467,11 @@ int ukl_core_vmas(struct mm_struct *mm, struct core_vma_metadata *meta,
 		*m = (struct core_vma_metadata) {
 			.start = bound[i], .end = bound[i + 1], .flags = flags[i],
 		};
-		if (flags[i] & VM_WRITE) {
+		if (i == 5) {
+			m->dump_size = size;	/* the vDSO text, always */
+		} else if (i == 4) {
+			;			/* vvar, never */
+		} else if (flags[i] & VM_WRITE) {
 			if (mm_flags & BIT(MMF_DUMP_ANON_PRIVATE))
 				m->dump_size = size;
 		} else if (mm_flags & BIT(MMF_DUMP_MAPPED_PRIVATE)) {
@@ -623,6 +633,14 @@ int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 	return done;
 }
 
+/* True if @va is in the vDSO text @mm maps (the kernel's own pages). */
+static bool ukl_vdso_text(struct mm_struct *mm, unsigned long va)
+{
+	unsigned long text = ukl_vdso_base(mm);
+
+	return text && va >= text && va < UKL_SLOT_BASE + ukl_vdso_end();
+}
+
 /*
  * GUP on the slot (ukl_gup_page() in mm/ukl.c, for __get_user_pages()):
  * the page at @va with its PTE lock held (*@ptl, *@ptep), or an ERR_PTR;
@@ -631,11 +649,12 @@ int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
  * and the mm's own writable page for a write or a pin: GUP unshares the
  * anonymous pages it pins, so that the holder of the pin and the mm see
  * one page until the pin is dropped (fork() copies a pinned page for the
- * child, ukl_dup_ptes()). Text and read-only data can be read, not
- * written (a debugger writes through ukl_access_remote_vm()); the vDSO and
- * anything past the image are not GUP's to take, as a VM_PFNMAP or
- * unmapped range is not. FOLL_NOFAULT takes only what is there, and
- * FOLL_DUMP skips bss never touched (the core file reads zeros there).
+ * child, ukl_dup_ptes()). Text, read-only data and the vDSO text can be
+ * read, not written (a debugger writes through ukl_access_remote_vm());
+ * the vvar pages and anything past the vDSO are not GUP's to take, as a
+ * VM_PFNMAP or unmapped range is not. FOLL_NOFAULT takes only what is
+ * there, and FOLL_DUMP skips bss never touched (the core file reads zeros
+ * there).
  */
 struct page *ukl_gup_lock_page(struct mm_struct *mm, unsigned long va,
 			       unsigned int gup_flags, bool pin,
@@ -646,7 +665,8 @@ struct page *ukl_gup_lock_page(struct mm_struct *mm, unsigned long va,
 	unsigned long bss = UKL_SLOT_BASE + PAGE_ALIGN(ukl_off(file_end));
 	pte_t pte;
 
-	if (!ukl_image_addr(mm, va) || ((gup_flags & FOLL_WRITE) && !private))
+	if ((!ukl_image_addr(mm, va) && !ukl_vdso_text(mm, va)) ||
+	    ((gup_flags & FOLL_WRITE) && !private))
 		return ERR_PTR(-EFAULT);
 	for (;;) {
 		*ptep = get_locked_pte(mm, va, ptl);
@@ -730,34 +750,57 @@ again:
 /*
  * /proc/PID/maps and perf: the application image shows as the mappings
  * ukl_core_vmas() describes - text R+X, read-only data R, data and bss RW -
- * without a name, as anonymous memory holding generated code does. perf
- * then looks up samples there in /tmp/perf-PID.map, the convention of
- * JIT compilers (Documentation/ukl). Like the gate VMA, these belong to
- * no mm (->vm_mm is NULL), so nothing walks or changes them as a VMA:
- * smaps and numa_maps report them empty. They are only read after the
- * late initcall that fills them, and only for an mm with the slot mapped.
+ * without a name, as anonymous memory holding generated code does, and
+ * the vDSO as [vvar] and [vdso], as the ordinary one. perf then looks up
+ * samples in the image in /tmp/perf-PID.map, the convention of JIT
+ * compilers (Documentation/ukl). Like the gate VMA, these belong to no mm
+ * (->vm_mm is NULL), so nothing walks or changes them as a VMA: smaps and
+ * numa_maps report them empty. The layout is the same in every mm that
+ * runs the application; the vDSO lines are shown where it is mapped (not
+ * with vdso=0). Filled by a core initcall, read only for an mm with the
+ * slot mapped.
  */
 static const char *ukl_maps_name(struct vm_area_struct *vma)
 {
 	return "";
 }
 
-static const struct vm_operations_struct ukl_maps_ops = {
-	.name = ukl_maps_name,
+static const char *ukl_vvar_name(struct vm_area_struct *vma)
+{
+	return "[vvar]";
+}
+
+static const char *ukl_vdso_name(struct vm_area_struct *vma)
+{
+	return "[vdso]";
+}
+
+static const struct vm_operations_struct ukl_maps_ops[] = {
+	{ .name = ukl_maps_name },
+	{ .name = ukl_vvar_name },
+	{ .name = ukl_vdso_name },
 };
 
-static struct vm_area_struct ukl_maps[3];
+static struct vm_area_struct ukl_maps[5];
 static int ukl_nr_maps;
+
+/* A vDSO line, shown only where the vDSO is mapped. */
+static bool ukl_maps_vdso(const struct vm_area_struct *vma)
+{
+	return vma->vm_ops != &ukl_maps_ops[0];
+}
 
 static int __init ukl_maps_init(void)
 {
 	unsigned long bound[] = {
-		UKL_SLOT_BASE, UKL_SLOT_BASE + ukl_off(rx_end),
-		UKL_SLOT_BASE + ukl_off(rw), ukl_private_end(),
+		0, ukl_off(rx_end), ukl_off(rw), PAGE_ALIGN(ukl_off(end)),
+		ukl_vvar_off(), ukl_vdso_off(), ukl_vdso_end(),
 	};
 	static const vm_flags_t flags[] = {
 		VM_READ | VM_EXEC, VM_READ, VM_READ | VM_WRITE,
+		0, VM_READ, VM_READ | VM_EXEC,
 	};
+	static const int ops[] = { 0, 0, 0, -1, 1, 2 };
 	int i;
 
 	if (!ukl_off(rx_end))
@@ -765,14 +808,14 @@ static int __init ukl_maps_init(void)
 	for (i = 0; i < ARRAY_SIZE(flags); i++) {
 		struct vm_area_struct *vma = &ukl_maps[ukl_nr_maps];
 
-		if (bound[i + 1] == bound[i])
-			continue;
-		vma->vm_start = bound[i];
-		vma->vm_end = bound[i + 1];
-		vma->vm_pgoff = (bound[i] - UKL_SLOT_BASE) >> PAGE_SHIFT;
+		if (ops[i] < 0 || bound[i + 1] == bound[i])
+			continue;	/* the guard page, an empty part */
+		vma->vm_start = UKL_SLOT_BASE + bound[i];
+		vma->vm_end = UKL_SLOT_BASE + bound[i + 1];
+		vma->vm_pgoff = bound[i] >> PAGE_SHIFT;
 		vma->vm_page_prot = vm_get_page_prot(flags[i]);
 		vm_flags_init(vma, flags[i]);
-		vma->vm_ops = &ukl_maps_ops;
+		vma->vm_ops = &ukl_maps_ops[ops[i]];
 		ukl_nr_maps++;
 	}
 	return 0;
@@ -781,7 +824,7 @@ core_initcall(ukl_maps_init);
 
 /*
  * The /proc/PID/maps iterator (fs/proc/task_mmu.c), after @mm's last VMA
- * and before the gate VMA: the image mapping that starts at *@pos if
+ * and before the gate VMA: the slot mapping that starts at *@pos if
  * @again (a read resuming there), else the first one after *@pos; NULL
  * when there is none. Sets *@pos to its start, the position the iterator
  * resumes from. Called with @mm's mmap_lock held for reading.
@@ -799,6 +842,8 @@ struct vm_area_struct *ukl_proc_vma(struct mm_struct *mm, loff_t *pos,
 
 		if (again ? vma->vm_start != from : vma->vm_start <= from)
 			continue;
+		if (ukl_maps_vdso(vma) && !ukl_vdso_base(mm))
+			return NULL;	/* only the vDSO is left */
 		*pos = vma->vm_start;
 		return vma;
 	}
@@ -806,21 +851,25 @@ struct vm_area_struct *ukl_proc_vma(struct mm_struct *mm, loff_t *pos,
 }
 
 /*
- * exec: tell perf about the image mappings, as mmap() does for an ELF
- * program's segments, so that a profile taken from the start (perf record
- * -- COMMAND) resolves the application's samples as one taken by
- * attaching to it does (which reads /proc/PID/maps).
+ * exec: tell perf about the slot's mappings, as mmap() does for an ELF
+ * program's segments and the ordinary vDSO, so that a profile taken from
+ * the start (perf record -- COMMAND) resolves the application's samples
+ * as one taken by attaching to it does (which reads /proc/PID/maps).
  */
 void ukl_perf_mmap(struct mm_struct *mm)
 {
+	bool vdso = ukl_vdso_base(mm);
 	struct vm_area_struct vma;
 	int i;
 
 	for (i = 0; i < ukl_nr_maps; i++) {
-		/* Unnamed in @mm, perf_event_mmap() calls it "//anon". */
+		if (ukl_maps_vdso(&ukl_maps[i]) && !vdso)
+			break;
 		memcpy(&vma, &ukl_maps[i], sizeof(vma));
 		vma.vm_mm = mm;
-		vma.vm_ops = NULL;
+		/* The image unnamed in @mm: perf_event_mmap() says "//anon". */
+		if (!ukl_maps_vdso(&vma))
+			vma.vm_ops = NULL;
 		perf_event_mmap(&vma);
 	}
 }

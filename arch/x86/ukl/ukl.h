@@ -39,6 +39,8 @@ pmd_t *ukl_lookup_pmd(struct mm_struct *mm, unsigned long va);
 int ukl_map_vdso(struct mm_struct *mm);
 int ukl_dup_vdso(struct mm_struct *oldmm, struct mm_struct *mm);
 unsigned long ukl_vdso_base(struct mm_struct *mm);
+unsigned long ukl_vvar_off(void);
+unsigned long ukl_vdso_off(void);
 unsigned long ukl_vdso_end(void);
 
 int ukl_check_mitigations(void);

@@ -49,12 +49,12 @@ extern const struct vdso_image vdso_image_ukl;
 static bool ukl_vdso_ready __ro_after_init;
 
 /* The slot offsets of the vvar pages and of the text. */
-static unsigned long ukl_vvar_off(void)
+unsigned long ukl_vvar_off(void)
 {
 	return PAGE_ALIGN(ukl_off(end)) + PAGE_SIZE;
 }
 
-static unsigned long ukl_vdso_off(void)
+unsigned long ukl_vdso_off(void)
 {
 	return ukl_vvar_off() - vdso_image_ukl.sym_vvar_start;
 }

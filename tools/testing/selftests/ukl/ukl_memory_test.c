@@ -5,7 +5,8 @@
  * the UKL application they are in the application slot, which has no VMA,
  * so each case is one the kernel once refused there:
  * - GUP: process_vm_readv()/writev() of another process's globals (a
- *   forked child's own copy), vmsplice() of a buffer in .bss;
+ *   forked child's own copy), vmsplice() of a buffer in .bss, io_uring
+ *   registered buffers and O_DIRECT in .data and .bss;
  * - futexes keyed through GUP: shared futexes, PI futexes
  *   (FUTEX_LOCK_PI, FUTEX_WAIT_REQUEUE_PI) and a priority-inheriting
  *   pthread mutex in static storage;
@@ -13,7 +14,7 @@
  *   its data, aborted by a signal, and an rseq area in .bss;
  * - hardware breakpoints: a perf watchpoint and execution breakpoint, and
  *   a debugger's DR7 watchpoint through ptrace, on a global and a function;
- * - core dumps: the core of a crashed child holds its globals;
+ * - core dumps: the core of a crashed child holds its globals and vDSO;
  * - profiling: /proc/self/maps lists our code and globals, and a sampling
  *   perf event sees our code as user-mode code.
  * The same program passes as an ordinary process on any kernel.
@@ -22,9 +23,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/auxvec.h>
 #include <linux/elf.h>
 #include <linux/futex.h>
 #include <linux/hw_breakpoint.h>
+#include <linux/io_uring.h>
 #include <linux/perf_event.h>
 #include <pthread.h>
 #include <signal.h>
@@ -509,6 +512,25 @@ TEST(ptrace_watchpoint_on_global)
 	close(go[1]);
 }
 
+/*
+ * AT_SYSINFO_EHDR, the vDSO's address, or 0 (from /proc/self/auxv: glibc's
+ * <sys/auxv.h> and the kernel's <linux/elf.h> do not mix).
+ */
+static unsigned long vdso_address(void)
+{
+	unsigned long av[2], ret = 0;
+	int fd = open("/proc/self/auxv", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	while (read(fd, av, sizeof(av)) == sizeof(av) && av[0] != AT_NULL) {
+		if (av[0] == AT_SYSINFO_EHDR)
+			ret = av[1];
+	}
+	close(fd);
+	return ret;
+}
+
 /* The bytes at @addr in the ELF core @core, or -1. */
 static long core_read(const char *core, unsigned long addr, void *buf,
 		      size_t len)
@@ -544,6 +566,7 @@ out:
 /* A crashed child leaves a core that holds its data and bss. */
 TEST(core_dump_holds_globals)
 {
+	unsigned long vdso = vdso_address();
 	char dir[] = "/tmp/ukl-core-XXXXXX", core[64], pattern[64] = "";
 	char got[32];
 	int status, fd;
@@ -583,6 +606,12 @@ TEST(core_dump_holds_globals)
 	ASSERT_EQ(0, core_read(core, (unsigned long)(bss_buf + PAGE + 7), got,
 			       sizeof(got)));
 	EXPECT_TRUE(matches(got, sizeof(got), 5 + (PAGE + 7) * 7));
+	if (vdso) {
+		/* The vDSO is dumped whole, as its ELF header shows. */
+		ASSERT_EQ(0, core_read(core, vdso, got, SELFMAG))
+			TH_LOG("no vDSO in %s", core);
+		EXPECT_EQ(0, memcmp(got, ELFMAG, SELFMAG));
+	}
 	unlink(core);
 	rmdir(dir);
 }
@@ -701,7 +730,12 @@ static ssize_t read_maps(char *buf, size_t size, size_t chunk)
 	return len;
 }
 
-/* The permissions ("r-xp" ...) of the line of @maps that covers @addr. */
+static char maps_name_of[64];
+
+/*
+ * The permissions ("r-xp" ...) of the line of @maps that covers @addr;
+ * its name ("[vdso]", a path, or "" for anonymous memory) in maps_name_of.
+ */
 static const char *maps_perm(const char *maps, const void *addr)
 {
 	static char perm[8];
@@ -709,7 +743,9 @@ static const char *maps_perm(const char *maps, const void *addr)
 	const char *line = maps;
 
 	while (line && *line) {
-		if (sscanf(line, "%lx-%lx %4s", &start, &end, perm) == 3 &&
+		maps_name_of[0] = 0;
+		if (sscanf(line, "%lx-%lx %4s %*x %*x:%*x %*u %63[^\n]", &start,
+			   &end, perm, maps_name_of) >= 3 &&
 		    (uintptr_t)addr >= start && (uintptr_t)addr < end)
 			return perm;
 		line = strchr(line, '\n');
@@ -721,15 +757,21 @@ static const char *maps_perm(const char *maps, const void *addr)
 
 /*
  * /proc/self/maps has a line for our code, read-only data, data and bss,
- * with the permissions they have.
+ * with the permissions they have, and one for the vDSO.
  */
 TEST(proc_maps_cover_code_and_globals)
 {
+	const void *vdso = (const void *)vdso_address();
+
 	ASSERT_LT(0, read_maps(maps_whole, sizeof(maps_whole), sizeof(maps_whole)));
 	EXPECT_STREQ("r-xp", maps_perm(maps_whole, spin_loop)) TH_LOG("%s", maps_whole);
 	EXPECT_STREQ("r--p", maps_perm(maps_whole, ro_probe)) TH_LOG("%s", maps_whole);
 	EXPECT_STREQ("rw-p", maps_perm(maps_whole, data_buf)) TH_LOG("%s", maps_whole);
 	EXPECT_STREQ("rw-p", maps_perm(maps_whole, bss_buf + PAGE)) TH_LOG("%s", maps_whole);
+	if (vdso) {
+		EXPECT_STREQ("r-xp", maps_perm(maps_whole, vdso)) TH_LOG("%s", maps_whole);
+		EXPECT_STREQ("[vdso]", maps_name_of);
+	}
 }
 
 /*
@@ -741,6 +783,127 @@ TEST(proc_maps_read_in_small_pieces)
 	ASSERT_LT(0, read_maps(maps_whole, sizeof(maps_whole), sizeof(maps_whole)));
 	ASSERT_LT(0, read_maps(maps_pieces, sizeof(maps_pieces), 5));
 	EXPECT_STREQ(maps_whole, maps_pieces);
+}
+
+/* An io_uring with its rings mapped, driven one request at a time. */
+struct uring {
+	int fd;
+	struct io_uring_params p;
+	char *sq, *cq;
+	struct io_uring_sqe *sqes;
+	size_t sq_len, cq_len, sqes_len;
+};
+
+static int uring_open(struct uring *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = syscall(SYS_io_uring_setup, 4, &r->p);
+	if (r->fd < 0)
+		return -1;
+	r->sq_len = r->p.sq_off.array + r->p.sq_entries * sizeof(unsigned int);
+	r->cq_len = r->p.cq_off.cqes + r->p.cq_entries * sizeof(struct io_uring_cqe);
+	r->sqes_len = r->p.sq_entries * sizeof(struct io_uring_sqe);
+	r->sq = mmap(NULL, r->sq_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     r->fd, IORING_OFF_SQ_RING);
+	r->cq = mmap(NULL, r->cq_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     r->fd, IORING_OFF_CQ_RING);
+	r->sqes = mmap(NULL, r->sqes_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       r->fd, IORING_OFF_SQES);
+	if (r->sq == MAP_FAILED || r->cq == MAP_FAILED || r->sqes == MAP_FAILED)
+		return -1;
+	return 0;
+}
+
+/* One fixed-buffer read or write; the completion's result. */
+static int uring_rw(struct uring *r, int op, int fd, void *buf,
+		    unsigned int len, int index)
+{
+	unsigned int *tail = (unsigned int *)(r->sq + r->p.sq_off.tail);
+	unsigned int mask = *(unsigned int *)(r->sq + r->p.sq_off.ring_mask);
+	unsigned int *array = (unsigned int *)(r->sq + r->p.sq_off.array);
+	unsigned int *cq_head = (unsigned int *)(r->cq + r->p.cq_off.head);
+	unsigned int cq_mask = *(unsigned int *)(r->cq + r->p.cq_off.ring_mask);
+	struct io_uring_cqe *cqes = (void *)(r->cq + r->p.cq_off.cqes);
+	unsigned int t = *tail, h;
+	struct io_uring_sqe *sqe = &r->sqes[t & mask];
+	int res;
+
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = op;
+	sqe->fd = fd;
+	sqe->addr = (uintptr_t)buf;
+	sqe->len = len;
+	sqe->buf_index = index;
+	array[t & mask] = t & mask;
+	__atomic_store_n(tail, t + 1, __ATOMIC_RELEASE);
+	if (syscall(SYS_io_uring_enter, r->fd, 1, 1, IORING_ENTER_GETEVENTS,
+		    NULL, 0) != 1)
+		return -errno - 1000;
+	h = __atomic_load_n(cq_head, __ATOMIC_ACQUIRE);
+	res = cqes[h & cq_mask].res;
+	__atomic_store_n(cq_head, h + 1, __ATOMIC_RELEASE);
+	return res;
+}
+
+/*
+ * io_uring registered buffers in .data and .bss (pinned through GUP at
+ * registration): a fixed-buffer write from the one to a file, and a
+ * fixed-buffer read from the file into the other.
+ */
+TEST(io_uring_registered_buffers_in_globals)
+{
+	struct iovec iov[2] = {
+		{ bss_buf, 2 * PAGE },		/* index 0: read into */
+		{ data_buf, PAGE },		/* index 1: write from */
+	};
+	char path[] = "/tmp/ukl-uring-XXXXXX";
+	struct uring r;
+	int file;
+
+	if (uring_open(&r) && errno == ENOSYS)
+		SKIP(return, "no io_uring");
+	ASSERT_LE(0, r.fd) TH_LOG("io_uring_setup: %s", strerror(errno));
+	ASSERT_NE(MAP_FAILED, r.sqes) TH_LOG("mapping the rings: %s", strerror(errno));
+	ASSERT_EQ(0, syscall(SYS_io_uring_register, r.fd, IORING_REGISTER_BUFFERS,
+			     iov, 2)) TH_LOG("registering buffers: %s", strerror(errno));
+	file = mkstemp(path);
+	ASSERT_LE(0, file);
+	unlink(path);
+
+	fill(data_buf, PAGE, 31);
+	EXPECT_EQ(PAGE, uring_rw(&r, IORING_OP_WRITE_FIXED, file, data_buf, PAGE, 1));
+	memset(bss_buf, 0, sizeof(bss_buf));
+	EXPECT_EQ(PAGE, uring_rw(&r, IORING_OP_READ_FIXED, file, bss_buf + 100, PAGE, 0));
+	EXPECT_TRUE(matches(bss_buf + 100, PAGE, 31));
+	EXPECT_EQ(0, bss_buf[99]);
+	EXPECT_EQ(0, bss_buf[100 + PAGE]);
+
+	EXPECT_EQ(0, syscall(SYS_io_uring_register, r.fd, IORING_UNREGISTER_BUFFERS,
+			     NULL, 0));
+	close(file);
+	close(r.fd);
+}
+
+/*
+ * O_DIRECT on a RAM disk: the block layer pins the buffer's pages through
+ * GUP and the device copies to and from them, in .data and in .bss.
+ */
+TEST(o_direct_to_and_from_globals)
+{
+	int fd = open("/dev/ram0", O_RDWR | O_DIRECT);
+
+	if (fd < 0 && (errno == ENOENT || errno == ENXIO || errno == EACCES))
+		SKIP(return, "no /dev/ram0 (brd): %s", strerror(errno));
+	ASSERT_LE(0, fd) TH_LOG("open: %s", strerror(errno));
+	fill(data_buf, PAGE, 41);
+	ASSERT_EQ(PAGE, pwrite(fd, data_buf, PAGE, 8 * PAGE))
+		TH_LOG("pwrite: %s", strerror(errno));
+	memset(bss_buf, 0, sizeof(bss_buf));
+	ASSERT_EQ(PAGE, pread(fd, bss_buf + PAGE, PAGE, 8 * PAGE))
+		TH_LOG("pread: %s", strerror(errno));
+	EXPECT_TRUE(matches(bss_buf + PAGE, PAGE, 41));
+	EXPECT_EQ(0, bss_buf[PAGE - 1]);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
