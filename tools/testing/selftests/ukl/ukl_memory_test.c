@@ -707,6 +707,71 @@ TEST(perf_samples_in_own_code_are_user_samples)
 	EXPECT_LT(total / 2, in_loop) TH_LOG("%d of %d samples in the loop", in_loop, total);
 }
 
+/*
+ * Call chains of those samples: each is a user chain (no kernel part)
+ * that starts at the sampled IP, as perf record -g takes them.
+ */
+TEST(perf_callchains_start_at_the_sample)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_TASK_CLOCK,
+		.sample_period = 200000,
+		.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_CALLCHAIN,
+		.sample_max_stack = 8,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+		.disabled = 1,
+	};
+	const size_t len = 17 * PAGE;	/* header page, 16 data pages */
+	int fd, total = 0, good = 0;
+	struct perf_event_mmap_page *meta;
+	uint64_t pos, head, bad[3] = { 0 };
+	const char *data;
+	long start;
+
+	fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	if (fd < 0 && (errno == ENOENT || errno == ENOSYS || errno == EOPNOTSUPP))
+		SKIP(return, "no task-clock events: %s", strerror(errno));
+	ASSERT_LE(0, fd) TH_LOG("perf_event_open: %s", strerror(errno));
+	meta = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, meta) TH_LOG("mmap: %s", strerror(errno));
+
+	ASSERT_EQ(0, ioctl(fd, PERF_EVENT_IOC_ENABLE, 0));
+	start = thread_cpu_ns();
+	while (thread_cpu_ns() - start < 100 * 1000 * 1000)
+		spin_loop(20000);
+	ASSERT_EQ(0, ioctl(fd, PERF_EVENT_IOC_DISABLE, 0));
+
+	/* At most 500 samples of at most 112 bytes (8 frames): no wrap. */
+	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+	data = (const char *)meta + PAGE;
+	ASSERT_GT(meta->data_size, head);
+	for (pos = 0; pos < head;) {
+		const struct perf_event_header *h = (const void *)(data + pos);
+		uint64_t rec[4] = { 0 };	/* ip, nr, ips[0], ips[1] */
+
+		ASSERT_LT(0, h->size);
+		pos += h->size;
+		if (h->type != PERF_RECORD_SAMPLE)
+			continue;
+		memcpy(rec, h + 1, h->size - sizeof(*h) < sizeof(rec) ?
+		       h->size - sizeof(*h) : sizeof(rec));
+		total++;
+		if (rec[1] >= 2 && rec[2] == PERF_CONTEXT_USER && rec[3] == rec[0])
+			good++;
+		else
+			memcpy(bad, rec + 1, sizeof(bad));
+	}
+	munmap(meta, len);
+	close(fd);
+	ASSERT_LE(5, total) TH_LOG("only %d samples", total);
+	EXPECT_EQ(total, good)
+		TH_LOG("a chain of %lu starting %#lx %#lx", (unsigned long)bad[0],
+		       (unsigned long)bad[1], (unsigned long)bad[2]);
+}
+
 static const char ro_probe[] = "read-only data";	/* .rodata */
 static char maps_whole[64 * 1024], maps_pieces[64 * 1024];
 
