@@ -24,11 +24,13 @@
  * model".
  */
 #include <linux/cache.h>
+#include <linux/cc_platform.h>
 #include <linux/cpufeature.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/sysfs.h>
 #include <linux/ukl.h>
+#include <asm/pgtable.h>
 
 #include "ukl.h"
 
@@ -108,4 +110,49 @@ ssize_t ukl_show_vulnerability(unsigned int bug, char *buf)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Platform features that a distribution kernel has compiled in and the
+ * application cannot run under. None of them is excluded at build time:
+ * the kernel boots and every ordinary process keeps the feature. Whether
+ * the application may start is decided at each exec of the trigger, from
+ * what is active on this machine; Documentation/ukl/ukl.rst, "Distribution
+ * kernels", says what an administrator can do about each.
+ */
+static const char *ukl_platform_conflict(void)
+{
+	/* The slot would share the top-level entry of kernel text. */
+	if (pgtable_l5_enabled())
+		return "5-level paging is active (boot with no5lvl)";
+	/* Exits to user mode would switch to page tables without the slot. */
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		return "page table isolation is active (boot with pti=off)";
+	/* Its entry code does not recognise application frames. */
+	if (cpu_feature_enabled(X86_FEATURE_FRED))
+		return "FRED is active (boot without fred=on)";
+	/* Application code has no ENDBR. */
+	if (cpu_feature_enabled(X86_FEATURE_IBT))
+		return "kernel IBT is active (boot with ibt=off)";
+	/* The kernel itself does not run in ring 0. */
+	if (cpu_feature_enabled(X86_FEATURE_XENPV))
+		return "this is a Xen PV guest";
+	/* #VC and #VE raised in application code are not handled. */
+	if (cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT))
+		return "this is a confidential (SEV or TDX) guest";
+	return NULL;
+}
+
+/*
+ * May the application start on this machine? 0 if so; otherwise
+ * -EOPNOTSUPP with a log line naming the reason.
+ */
+int ukl_check_platform(void)
+{
+	const char *why = ukl_platform_conflict();
+
+	if (!why)
+		return 0;
+	pr_warn_ratelimited("UKL: not starting the application: %s\n", why);
+	return -EOPNOTSUPP;
 }

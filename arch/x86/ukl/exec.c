@@ -55,6 +55,9 @@ struct file *ukl_open_exec(int fd, struct filename *filename)
 	err = ukl_may_start();
 	if (err)
 		return ERR_PTR(err);
+	err = ukl_check_platform();
+	if (err)
+		return ERR_PTR(err);
 	err = ukl_check_mitigations();
 	if (err)
 		return ERR_PTR(err);

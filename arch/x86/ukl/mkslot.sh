@@ -38,7 +38,7 @@ if [ -z "$app" ]; then
 	printf '' | ${CC:-gcc} -c -x c -o "$out" -
 	{
 		echo "__ukl_tmpl_end = __ukl_tmpl_start;"
-		for s in rx_end rw file_end end syscall_entry; do echo "__ukl_off_$s = 0;"; done
+		for s in rx_end rw file_end end syscall_entry entry_ptr; do echo "__ukl_off_$s = 0;"; done
 	} > "$lds"
 	exit 0
 fi
@@ -85,6 +85,15 @@ for sym in $(${NM:-nm} -u "$tmp/app.o" | awk '{ print $2 }'); do
 	*) redefs="$redefs --redefine-sym $sym=__ukl_$sym" ;;
 	esac
 done
+
+# The image holds no address of kernel code but ukl_entry_ptr's, the one
+# word the kernel relocates under KASLR: any other reference to
+# ukl_entry_from_app would keep its link-time value.
+nrel=$($READELF -rW "$tmp/app.o" | grep -c ' ukl_entry_from_app' || true)
+if [ "$nrel" != 1 ]; then
+	echo "mkslot.sh: $nrel references to ukl_entry_from_app in the image; only slot_entry.S's ukl_entry_ptr may hold it" >&2
+	exit 1
+fi
 
 # .GCC.command.line records how ukl-gcc compiled the objects, for
 # scripts/ukl-audit; vmlinux.lds has no place for it.
@@ -184,6 +193,7 @@ ehdr() {
 	echo "	__ukl_off_file_end = ABSOLUTE(__ukl_slot_file_end - $slot_base);"
 	echo "	__ukl_off_end = ABSOLUTE(__ukl_slot_end - $slot_base);"
 	echo "	__ukl_off_syscall_entry = ABSOLUTE(ukl_syscall_entry - $slot_base);"
+	echo "	__ukl_off_entry_ptr = ABSOLUTE(ukl_entry_ptr - $slot_base);"
 	echo "	__ukl_tmpl_end = ALIGN(__ukl_tmpl_start + (__ukl_slot_file_end - $slot_base), 4096);"
 	# The end of the slot stays unmapped: a masked user access that
 	# starts in the slot (mask_user_address() lets the whole slot

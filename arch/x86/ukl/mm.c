@@ -47,6 +47,7 @@
 #include <linux/vmstat.h>
 #include <asm/msr.h>
 #include <asm/set_memory.h>
+#include <asm/setup.h>
 #include <asm/tlb.h>
 #include <asm/trap_pf.h>
 #include <asm/tlbflush.h>
@@ -173,6 +174,12 @@ static int __init ukl_protect_template(void)
 
 	if (!pages)
 		return 0;
+	/*
+	 * KASLR: the image's one pointer into the kernel (ukl_entry_ptr,
+	 * slot_entry.S) still holds its link-time address, since the
+	 * decompressor relocates nothing in the slot.
+	 */
+	*(unsigned long *)(start + ukl_off(entry_ptr)) += kaslr_offset();
 	if (set_memory_ro(start, pages) || set_memory_nx(start, pages))
 		pr_err("UKL: cannot make the application template read-only\n");
 	return 0;

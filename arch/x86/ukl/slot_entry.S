@@ -105,7 +105,12 @@ SYM_INNER_LABEL(ukl_return_to_app_end, SYM_L_GLOBAL)
 SYM_CODE_END(ukl_return_to_app)
 #endif
 
+/*
+ * The image's only pointer into kernel text (mkslot.sh refuses any other
+ * reference to a kernel address). The relocs tool leaves the slot out, so
+ * under KASLR it holds the link-time address until ukl_protect_template()
+ * adds the kernel's offset to it in the template.
+ */
 	.section .rodata.ukl_entry, "a"
 	.balign 8
-ukl_entry_ptr:
-	.quad	ukl_entry_from_app
+SYM_DATA(ukl_entry_ptr, .quad ukl_entry_from_app)

@@ -24,7 +24,7 @@ struct time_namespace;
 extern const char __ukl_tmpl_start[];
 extern const char __ukl_off_rx_end[], __ukl_off_rw[];
 extern const char __ukl_off_file_end[], __ukl_off_end[];
-extern const char __ukl_off_syscall_entry[];
+extern const char __ukl_off_syscall_entry[], __ukl_off_entry_ptr[];
 
 #define ukl_off(name)	((unsigned long)__ukl_off_##name)
 
@@ -44,6 +44,7 @@ unsigned long ukl_vdso_off(void);
 unsigned long ukl_vdso_end(void);
 
 int ukl_check_mitigations(void);
+int ukl_check_platform(void);
 
 /* Who may start the application (control.c). */
 struct linux_binprm;
