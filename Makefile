@@ -11,7 +11,7 @@ ARGS ?=
 BUILD := build
 SCRIPTS := scripts
 
-.PHONY: help deps tree kernel toolchain selftests run check check-debug bench bench-apps lib libs libs-check app apps-check clean distclean checkpatch
+.PHONY: help deps tree kernel toolchain selftests run check check-debug check-distro bench bench-apps lib libs libs-check app apps-check clean distclean checkpatch
 
 help:
 	@echo "UKL make targets:"
@@ -22,6 +22,7 @@ help:
 	@echo "  make bench-apps [NAME=<recipe>] application benchmarks, ring 0 vs ordinary process on stock: build/bench/apps/"
 	@echo "  make check                      build, boot and run every test; ends with 'N passed, N failed'"
 	@echo "  make check-debug                the selftests on stock and on ukl-debug (lockdep, DEBUG_ENTRY, PREEMPT): ~25 min more"
+	@echo "  make check-distro               the selftests on Debian's own cloud config + UKL (configs/ukl-debian.config)"
 	@echo "  make bench [MODE=wall]          micro-benchmarks on every kernel, instructions + modelled cycles: build/bench/results.{csv,md}, charts"
 	@echo "  make kernel FLAVOUR=<name>      build one kernel flavour (configs/<name>.config)"
 	@echo "  make toolchain                  UKL glibc + libgcc + runtime for scripts/ukl-gcc (build/sysroot)"
@@ -64,6 +65,12 @@ check:
 # full preemption (configs/ukl-debug.config) boots the whole selftest suite.
 check-debug:
 	@UKL_FLAVOURS="stock ukl-debug" UKL_CHECK_KERNELS_ONLY=1 $(SCRIPTS)/ukl-check
+
+# Heavier still: Debian's own cloud configuration with UKL added
+# (configs/ukl-debian.config, about 4,000 objects) boots the whole suite.
+check-distro: tree
+	@$(SCRIPTS)/ukl-deps distro
+	@UKL_FLAVOURS=ukl-debian UKL_CHECK_KERNELS_ONLY=1 $(SCRIPTS)/ukl-check
 
 MODE ?= icount
 bench: toolchain

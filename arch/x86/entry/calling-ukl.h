@@ -4,8 +4,8 @@
  * by entry_64.S after calling.h. Each expands to nothing with CONFIG_UKL=n.
  *
  * Application code runs at CPL0 in the application slot (asm/ukl.h) with
- * the kernel's GS base active, its own FS base, the kernel CR3 (UKL
- * excludes PTI) and RFLAGS.AC set. An IRET frame is an "application frame"
+ * the kernel's GS base active, its own FS base, the kernel CR3 (never
+ * PTI's user one) and RFLAGS.AC set. An IRET frame is an "application frame"
  * when its CS has RPL 0 and either its RIP lies in the slot or its RSP is
  * an application stack (the user half, or the slot). Kernel code never
  * runs on such a stack with IRQs on or where it can fault, so the stack
@@ -165,6 +165,23 @@
 	orq	$X86_EFLAGS_IF, %rax
 	movq	%rax, EFLAGS+8(%rsp)
 .Lukl_not_in_stub_\@:
+#endif
+.endm
+
+/*
+ * At the start of the PTI return-to-user path, with pt_regs at (%rsp) and
+ * IRQs off: an application frame (RPL 0 on this path, as for
+ * UKL_IRET_TO_APP) goes to \target, the non-PTI path, and keeps the
+ * kernel CR3 and stack. The user page tables do not map the slot (it is
+ * a kernel-half address, which pti_set_user_pgtbl() never copies), and
+ * the application never runs on them: an event in its code is a CPL0
+ * entry, which switches neither CR3 nor stack, and its system calls are
+ * calls. Ordinary processes on this path pay the test and branch.
+ */
+.macro UKL_JUMP_IF_APP_EXIT target
+#ifdef CONFIG_UKL
+	testb	$3, CS(%rsp)
+	jz	\target
 #endif
 .endm
 

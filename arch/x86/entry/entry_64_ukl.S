@@ -41,7 +41,7 @@
 
 /*
  * On entry, as after SYSCALL: CPL0, the kernel's GS base (the application
- * never switches it), kernel CR3 (UKL excludes PTI), IRQs off, AC set;
+ * never switches it), kernel CR3 (never PTI's user one), IRQs off, AC set;
  * %rsp is the application's as before its call, %rcx the return address
  * and %r11 the application's RFLAGS. %rax holds the system call number,
  * %rdi, %rsi, %rdx, %r10, %r8 and %r9 the arguments. Nothing here touches

@@ -125,9 +125,6 @@ static const char *ukl_platform_conflict(void)
 	/* The slot would share the top-level entry of kernel text. */
 	if (pgtable_l5_enabled())
 		return "5-level paging is active (boot with no5lvl)";
-	/* Exits to user mode would switch to page tables without the slot. */
-	if (boot_cpu_has(X86_FEATURE_PTI))
-		return "page table isolation is active (boot with pti=off)";
 	/* Its entry code does not recognise application frames. */
 	if (cpu_feature_enabled(X86_FEATURE_FRED))
 		return "FRED is active (boot without fred=on)";

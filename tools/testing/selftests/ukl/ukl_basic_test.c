@@ -40,6 +40,7 @@
 #include <sched.h>
 #include <elf.h>
 #include <link.h>
+#include <asm/ldt.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -2278,6 +2279,83 @@ static int test_stack_growth_8m(void)
 	return KSFT_PASS;
 }
 
+/* Is @flag among the CPU flags the kernel reports (first CPU)? */
+static bool cpu_flag(const char *flag)
+{
+	static char line[16384];
+	size_t n = strlen(flag);
+	bool found = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char *p;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		for (p = strchr(line, ':'); p && !found; p = strchr(p + 1, ' '))
+			found = !strncmp(p + 1, flag, n) &&
+				(p[n + 1] == ' ' || p[n + 1] == '\n');
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * modify_ldt(): a process writes an LDT entry and reads it back. So does
+ * the ring-0 application, except while page table isolation is active:
+ * PTI remaps an mm's LDT at the address of the application slot, so the
+ * write fails with EOPNOTSUPP there (Documentation/ukl/ukl.rst,
+ * "Distribution kernels").
+ */
+/*
+ * modify_ldt() returns an int in %rax, not sign-extended (its ABI), so
+ * syscall() does not see its errors: -errno either way.
+ */
+static long ldt_call(int func, void *ptr, unsigned long bytes)
+{
+	long ret = syscall(SYS_modify_ldt, func, ptr, bytes);
+
+	return ret == -1 ? -errno : (int)ret;
+}
+
+static int test_ldt_write(void)
+{
+	struct user_desc d = {
+		.entry_number = 0, .base_addr = 0x12340, .limit = 0xfff,
+		.seg_32bit = 1,
+	};
+	bool refused = in_ring0() && cpu_flag("pti");
+	unsigned long long got = 0;
+	long ret;
+
+	ret = ldt_call(1, &d, sizeof(d));
+	if (ret == -ENOSYS) {
+		ksft_print_msg("modify_ldt() is not in this kernel\n");
+		return KSFT_SKIP;
+	}
+	if (refused) {
+		if (ret == -EOPNOTSUPP)
+			return KSFT_PASS;
+		ksft_print_msg("modify_ldt() in ring 0 with PTI: %ld, expected %d\n",
+			       ret, -EOPNOTSUPP);
+		return KSFT_FAIL;
+	}
+	if (ret) {
+		ksft_print_msg("modify_ldt(1): %s\n", strerror(-ret));
+		return KSFT_FAIL;
+	}
+	ret = ldt_call(0, &got, sizeof(got));
+	/* The descriptor: limit 15:0 in bits 15:0, base 23:0 in 39:16. */
+	if (ret != sizeof(got) || (got & 0xffff) != 0xfff ||
+	    ((got >> 16) & 0xffffff) != 0x12340) {
+		ksft_print_msg("modify_ldt(0): %ld, entry %#llx\n", ret, got);
+		return KSFT_FAIL;
+	}
+	return KSFT_PASS;
+}
+
 /*
  * Each case is a harness test of the "basic" fixture; the harness runs it
  * in a child process of its own, so a crash is that case's failure only.
@@ -2408,6 +2486,11 @@ TEST_F(basic, preempt_busy_threads)
 TEST_F(basic, stack_growth_8m)
 {
 	run_case(_metadata, test_stack_growth_8m);
+}
+
+TEST_F(basic, ldt_write)
+{
+	run_case(_metadata, test_ldt_write);
 }
 
 TEST_HARNESS_MAIN
