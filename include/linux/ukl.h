@@ -67,7 +67,7 @@ int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 bool ukl_image_addr(struct mm_struct *mm, unsigned long addr);
 int ukl_core_vmas(struct mm_struct *mm, struct core_vma_metadata *meta,
 		  unsigned long mm_flags);
-void ukl_use_core_dump(const struct linux_binfmt *elf);
+void ukl_use_core_dump(const struct linux_binfmt *elf, int elf_class);
 struct vm_area_struct *ukl_proc_vma(struct mm_struct *mm, loff_t *pos,
 				    bool again);
 bool ukl_rseq_cs_in_slot(u64 start_ip, u64 post_commit_offset, u64 abort_ip);
@@ -240,7 +240,8 @@ static inline int ukl_core_vmas(struct mm_struct *mm,
 	return 0;
 }
 
-static inline void ukl_use_core_dump(const struct linux_binfmt *elf) { }
+static inline void ukl_use_core_dump(const struct linux_binfmt *elf,
+				     int elf_class) { }
 
 static inline struct vm_area_struct *ukl_proc_vma(struct mm_struct *mm,
 						  loff_t *pos, bool again)

@@ -258,10 +258,14 @@ static struct linux_binfmt ukl_format = {
 /*
  * binfmt_elf hands over its core dump writer when it registers: the
  * application dumps the ELF core an ELF program would (ukl_core_vmas()
- * adds the slot to it).
+ * adds the slot to it). With COMPAT, compat_binfmt_elf (the same source
+ * built for ELFCLASS32) registers too; its i386 cores are not for a
+ * 64-bit application.
  */
-void ukl_use_core_dump(const struct linux_binfmt *elf)
+void ukl_use_core_dump(const struct linux_binfmt *elf, int elf_class)
 {
+	if (elf_class != ELFCLASS64)
+		return;
 	ukl_format.core_dump = elf->core_dump;
 	ukl_format.min_coredump = elf->min_coredump;
 }
