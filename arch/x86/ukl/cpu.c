@@ -27,10 +27,10 @@
 #include <linux/cc_platform.h>
 #include <linux/cpufeature.h>
 #include <linux/moduleparam.h>
+#include <linux/pgtable.h>
 #include <linux/printk.h>
 #include <linux/sysfs.h>
 #include <linux/ukl.h>
-#include <asm/pgtable.h>
 
 #include "ukl.h"
 
