@@ -11,7 +11,7 @@ ARGS ?=
 BUILD := build
 SCRIPTS := scripts
 
-.PHONY: help deps tree kernel toolchain selftests run check check-debug check-distro bench bench-apps lib libs libs-check app apps-check clean distclean checkpatch
+.PHONY: help deps tree kernel toolchain selftests run check check-debug check-distro bench bench-distro bench-apps lib libs libs-check app apps-check clean distclean checkpatch
 
 help:
 	@echo "UKL make targets:"
@@ -24,6 +24,7 @@ help:
 	@echo "  make check-debug                the selftests on stock and on ukl-debug (lockdep, DEBUG_ENTRY, PREEMPT): ~25 min more"
 	@echo "  make check-distro               the selftests on Debian's own cloud config + UKL (configs/ukl-debian.config)"
 	@echo "  make bench [MODE=wall]          micro-benchmarks on every kernel, instructions + modelled cycles: build/bench/results.{csv,md}, charts"
+	@echo "  make bench-distro               make bench on Debian's cloud config, without and with UKL: build/bench/distro/"
 	@echo "  make kernel FLAVOUR=<name>      build one kernel flavour (configs/<name>.config)"
 	@echo "  make toolchain                  UKL glibc + libgcc + runtime for scripts/ukl-gcc (build/sysroot)"
 	@echo "  make lib NAME=<name>            build recipes/lib/<name> (pinned Debian source) into build/sysroot"
@@ -76,6 +77,11 @@ MODE ?= icount
 bench: toolchain
 	@$(SCRIPTS)/ukl-deps bench
 	@$(SCRIPTS)/ukl-bench $(MODE)
+
+bench-distro: toolchain
+	@$(SCRIPTS)/ukl-deps bench
+	@$(SCRIPTS)/ukl-deps distro
+	@$(SCRIPTS)/ukl-bench distro
 
 NAME ?=
 lib: toolchain

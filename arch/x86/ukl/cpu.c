@@ -122,9 +122,6 @@ ssize_t ukl_show_vulnerability(unsigned int bug, char *buf)
  */
 static const char *ukl_platform_conflict(void)
 {
-	/* The slot would share the top-level entry of kernel text. */
-	if (pgtable_l5_enabled())
-		return "5-level paging is active (boot with no5lvl)";
 	/* Its entry code does not recognise application frames. */
 	if (cpu_feature_enabled(X86_FEATURE_FRED))
 		return "FRED is active (boot without fred=on)";

@@ -2,10 +2,11 @@
 /*
  * Unikernel Linux (UKL): the application slot of an mm.
  *
- * An mm that exec'd the application maps its image in the slot (PGD 509,
- * asm/ukl.h), modelled on the PTI LDT remap (arch/x86/kernel/ldt.c): the
- * ELF header, text, read-only data and TLS template are the template pages
- * inside the kernel image, shared by every such mm and mapped read-only;
+ * An mm that exec'd the application maps its image in the slot (PGD 509
+ * with 4-level paging, P4D 509 of PGD 511 with 5-level; asm/ukl.h),
+ * modelled on the PTI LDT remap (arch/x86/kernel/ldt.c): the ELF header,
+ * text, read-only data and TLS template are the template pages inside the
+ * kernel image, shared by every such mm and mapped read-only;
  * data and bss are private pages of the mm, mapped read-write and never
  * executable. No page is global, and the slot is never mapped in init_mm,
  * so every other mm has nothing there.
@@ -46,6 +47,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
 #include <asm/msr.h>
+#include <asm/pgalloc.h>
 #include <asm/set_memory.h>
 #include <asm/setup.h>
 #include <asm/tlb.h>
@@ -71,6 +73,63 @@ static pgprot_t ukl_page_prot(unsigned long off)
 static p4d_t *ukl_slot_p4d(struct mm_struct *mm)
 {
 	return p4d_offset(pgd_offset(mm, UKL_SLOT_BASE), UKL_SLOT_BASE);
+}
+
+/*
+ * With 5-level paging the slot is P4D entry 509 under PGD 511, whose P4D
+ * table every mm shares with init_mm: it also maps the CPU entry area,
+ * the espfix stacks and kernel text, all set up at boot. An mm that runs
+ * the application gets a private copy of that table, so that the slot is
+ * its own and the kernel's entries are the same; nothing adds entries to
+ * the shared table after boot (vmalloc, modules and the direct map have
+ * PGD entries of their own, which sync_global_pgds() copies). With
+ * 4-level paging the P4D level is folded and the slot is PGD 509 itself.
+ */
+static pgd_t *ukl_slot_pgd(struct mm_struct *mm)
+{
+	return pgd_offset(mm, UKL_SLOT_BASE);
+}
+
+static bool ukl_slot_p4d_private(struct mm_struct *mm)
+{
+	return pgtable_l5_enabled() &&
+	       pgd_val(*ukl_slot_pgd(mm)) != pgd_val(*pgd_offset_k(UKL_SLOT_BASE));
+}
+
+/* Before the slot's first page table in @mm: its own P4D table. */
+static int ukl_slot_p4d_own(struct mm_struct *mm)
+{
+	pgd_t *pgd = ukl_slot_pgd(mm), ref = *pgd_offset_k(UKL_SLOT_BASE);
+	p4d_t *p4d;
+
+	if (!pgtable_l5_enabled() || ukl_slot_p4d_private(mm))
+		return 0;
+	p4d = p4d_alloc_one(mm, UKL_SLOT_BASE);
+	if (!p4d)
+		return -ENOMEM;
+	memcpy(p4d, (void *)pgd_page_vaddr(ref), PAGE_SIZE);
+	paravirt_alloc_p4d(mm, __pa(p4d) >> PAGE_SHIFT);
+	/* The same kernel entries: no CPU's translation changes. */
+	set_pgd(pgd, __pgd(__pa(p4d) | pgd_flags(ref)));
+	return 0;
+}
+
+/*
+ * After the slot's page tables: give @mm the shared table back, and free
+ * its copy once no CPU can walk it. A CPU where @mm is loaded lazily
+ * reaches kernel text through it; a table freed through @tlb is flushed
+ * on those CPUs too.
+ */
+static void ukl_slot_p4d_release(struct mmu_gather *tlb, struct mm_struct *mm)
+{
+	pgd_t *pgd = ukl_slot_pgd(mm);
+	p4d_t *p4d;
+
+	if (!ukl_slot_p4d_private(mm))
+		return;
+	p4d = (p4d_t *)pgd_page_vaddr(*pgd);
+	set_pgd(pgd, *pgd_offset_k(UKL_SLOT_BASE));
+	p4d_free_tlb(tlb, p4d, UKL_SLOT_BASE);
 }
 
 /* True if @mm has the application mapped. */
@@ -194,7 +253,10 @@ late_initcall(ukl_protect_template);
 int ukl_map_image(struct mm_struct *mm)
 {
 	unsigned long va, next, end = UKL_SLOT_BASE + ukl_off(rw);
+	int ret = ukl_slot_p4d_own(mm);
 
+	if (ret)
+		return ret;
 	for (va = UKL_SLOT_BASE; va < end; va = next) {
 		spinlock_t *ptl;	/* the PTE table lock */
 		pte_t *ptep, *pte;
@@ -704,8 +766,15 @@ void ukl_exit_mmap(struct mm_struct *mm)
 	struct mmu_gather tlb;
 	long freed = 0;
 
-	if (!ukl_mm(mm))
+	if (!ukl_mm(mm)) {
+		/* An exec or fork that failed before the first page table. */
+		if (ukl_slot_p4d_private(mm)) {
+			tlb_gather_mmu_fullmm(&tlb, mm);
+			ukl_slot_p4d_release(&tlb, mm);
+			tlb_finish_mmu(&tlb);
+		}
 		return;
+	}
 
 	/* As zap_pte_range(): pages are freed only after the TLB flush. */
 	tlb_gather_mmu_fullmm(&tlb, mm);
@@ -751,6 +820,7 @@ again:
 
 	/* As free_ldt_pgtables(): free_pgd_range() works for this range. */
 	free_pgd_range(&tlb, start, end, start, end);
+	ukl_slot_p4d_release(&tlb, mm);
 	tlb_finish_mmu(&tlb);
 }
 

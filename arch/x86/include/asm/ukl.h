@@ -2,8 +2,9 @@
 /*
  * Unikernel Linux (UKL): the application slot.
  *
- * The linked-in application runs at CPL0 from one top-level page-table
- * entry of its own, PGD 509 with 4-level paging. Only application code (and
+ * The linked-in application runs at CPL0 from one page-table entry of its
+ * own: PGD 509 with 4-level paging, P4D 509 of PGD 511 with 5-level (the
+ * mm has its own copy of that P4D table, arch/x86/ukl/mm.c). Only application code (and
  * the syscall trampoline linked with it) ever executes there, and only an
  * mm that exec'd the application has anything mapped there, so "this
  * register state is the application's" is decided by its RIP alone. See
@@ -28,9 +29,11 @@
 #define UKL_SLOT_INDEX		0x1fffffd
 
 /*
- * Upper 32 bits of the last address of the user half with 4-level paging
- * (UKL excludes 5-level paging): an application stack lies below 1 << 47
- * or in the slot.
+ * Upper 32 bits of the last address of the 47-bit user half, where the
+ * kernel places every mapping unless asked for a higher one (with 5-level
+ * paging): an application stack lies below 1 << 47 or in the slot. A
+ * stack above is not taken for one: the first return to the application
+ * on it is made at CPL3, hence SIGSEGV.
  */
 #define UKL_USER_HIGH_LAST	0x00007fff
 

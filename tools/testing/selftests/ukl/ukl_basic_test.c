@@ -2323,6 +2323,37 @@ static bool cpu_flag(const char *flag)
  * "Distribution kernels").
  */
 /*
+ * The slot is the application's own: the kernel reads the application's
+ * ELF header there for it, and finds nothing there for an ordinary process
+ * (the copy of this test beside the ring-0 run, in another mm, at the same
+ * time). With 5-level paging that also checks that the slot went into the
+ * application mm's own copy of the shared kernel P4D table.
+ */
+static int test_slot_private(void)
+{
+	const void *slot = (const void *)0xfffffe8000000000UL;
+	char buf[4] = "";
+	ssize_t n;
+	int p[2];
+
+	if (pipe(p))
+		return fail_errno("pipe");
+	errno = 0;
+	n = write(p[1], slot, sizeof(buf));
+	if (n == sizeof(buf) && read(p[0], buf, sizeof(buf)) != sizeof(buf))
+		n = -2;
+	close(p[0]);
+	close(p[1]);
+	if (in_ring0() ? n == sizeof(buf) && !memcmp(buf, "\177ELF", 4) :
+			 n == -1 && errno == EFAULT)
+		return KSFT_PASS;
+	ksft_print_msg("write() from the slot address: %zd (%s), data %02x%02x%02x%02x\n",
+		       n, strerror(errno), buf[0] & 0xff, buf[1] & 0xff,
+		       buf[2] & 0xff, buf[3] & 0xff);
+	return KSFT_FAIL;
+}
+
+/*
  * modify_ldt() returns an int in %rax, not sign-extended (its ABI), so
  * syscall() does not see its errors: -errno either way.
  */
@@ -2504,6 +2535,11 @@ TEST_F(basic, stack_growth_8m)
 TEST_F(basic, ldt_write)
 {
 	run_case(_metadata, test_ldt_write);
+}
+
+TEST_F(basic, slot_private)
+{
+	run_case(_metadata, test_slot_private);
 }
 
 TEST_HARNESS_MAIN
