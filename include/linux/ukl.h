@@ -44,11 +44,26 @@ typedef int (*ukl_putreg_t)(struct task_struct *task, unsigned long offset,
 
 #ifdef CONFIG_UKL
 
+#include <linux/jump_label.h>
 #include <linux/spinlock_types.h>
 #include <asm/pgtable_types.h>
 #include <asm/ptrace.h>
 #include <asm/processor-flags.h>
 #include <asm/trap_pf.h>
+
+/*
+ * Enabled for good by the first exec of the trigger path that passes the
+ * start checks (exec.c), before the new mm is loaded anywhere. Until then
+ * no mm has the slot and no register state is the application's, so the
+ * hooks on the hot paths of every process (return to user mode, page
+ * faults, mm switches) are patched out: each is one NOP.
+ */
+DECLARE_STATIC_KEY_FALSE(ukl_started);
+
+static __always_inline bool ukl_active(void)
+{
+	return static_branch_unlikely(&ukl_started);
+}
 
 struct file *ukl_open_exec(int fd, struct filename *filename);
 int ukl_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm);
@@ -56,10 +71,10 @@ void ukl_exit_mmap(struct mm_struct *mm);
 bool ukl_mm(struct mm_struct *mm);
 bool ukl_double_fault(struct pt_regs *regs);
 void ukl_signal_regs(struct pt_regs *regs);
-bool ukl_fetch_outside_slot(struct pt_regs *regs, unsigned long error_code,
-			    unsigned long address);
-bool ukl_slot_fault(struct pt_regs *regs, unsigned long error_code,
-		    unsigned long address);
+bool __ukl_fetch_outside_slot(struct pt_regs *regs, unsigned long error_code,
+			      unsigned long address);
+bool __ukl_slot_fault(struct pt_regs *regs, unsigned long error_code,
+		      unsigned long address);
 int ukl_fixup_user_fault(struct mm_struct *mm, unsigned long address,
 			 unsigned int fault_flags);
 int ukl_access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
@@ -78,7 +93,7 @@ struct page *ukl_gup_lock_page(struct mm_struct *mm, unsigned long va,
 			       spinlock_t **ptl, pte_t **ptep);
 void ukl_vdso_join_timens(struct mm_struct *mm, struct time_namespace *ns);
 bool ukl_step_into_entry(struct pt_regs *regs, unsigned long dr6);
-void ukl_switch_mm(struct mm_struct *next);
+void __ukl_switch_mm(struct mm_struct *next);
 ssize_t ukl_show_vulnerability(unsigned int bug, char *buf);
 
 /*
@@ -94,9 +109,32 @@ static __always_inline bool ukl_app_regs(struct pt_regs *regs)
 static __always_inline unsigned long
 ukl_page_fault_error_code(struct pt_regs *regs, unsigned long error_code)
 {
-	if (ukl_app_regs(regs))
+	if (ukl_active() && ukl_app_regs(regs))
 		error_code |= X86_PF_USER;
 	return error_code;
+}
+
+/* An instruction fetch by application code outside its slot (traps.c). */
+static __always_inline bool ukl_fetch_outside_slot(struct pt_regs *regs,
+						   unsigned long error_code,
+						   unsigned long address)
+{
+	return ukl_active() && __ukl_fetch_outside_slot(regs, error_code, address);
+}
+
+/* A fault on the slot's private pages: demand and copy-on-write (mm.c). */
+static __always_inline bool ukl_slot_fault(struct pt_regs *regs,
+					   unsigned long error_code,
+					   unsigned long address)
+{
+	return ukl_active() && __ukl_slot_fault(regs, error_code, address);
+}
+
+/* The per-CPU state of an application mm (mm.c), at each mm switch. */
+static __always_inline void ukl_switch_mm(struct mm_struct *next)
+{
+	if (ukl_active())
+		__ukl_switch_mm(next);
 }
 
 /*
@@ -132,7 +170,7 @@ static inline unsigned long ukl_syscall_insn_len(struct pt_regs *regs)
  */
 static __always_inline void ukl_exit_to_app(struct pt_regs *regs)
 {
-	if (likely(regs->cs & 3))
+	if (!ukl_active() || likely(regs->cs & 3))
 		return;
 	if (ukl_slot_addr(regs->ip) && ukl_app_stack(regs->sp)) {
 		regs->cs = __KERNEL_CS;

@@ -36,6 +36,8 @@
 #include "ukl.h"
 
 static struct file *ukl_file __ro_after_init;
+
+DEFINE_STATIC_KEY_FALSE(ukl_started);
 static struct linux_binfmt ukl_format;
 
 struct file *ukl_open_exec(int fd, struct filename *filename)
@@ -61,6 +63,8 @@ struct file *ukl_open_exec(int fd, struct filename *filename)
 	err = ukl_check_mitigations();
 	if (err)
 		return ERR_PTR(err);
+	/* Before this exec loads the new mm on any CPU (ukl_switch_mm()). */
+	static_branch_enable(&ukl_started);
 
 	/* As do_open_execat(): alloc_bprm()'s error path undoes this. */
 	err = exe_file_deny_write_access(ukl_file);

@@ -152,7 +152,7 @@ bool ukl_mm(struct mm_struct *mm)
  */
 static DEFINE_PER_CPU(bool, ukl_syscall_off);
 
-void ukl_switch_mm(struct mm_struct *next)
+void __ukl_switch_mm(struct mm_struct *next)
 {
 	bool off = ukl_mm(next);
 	u64 efer;
@@ -570,8 +570,8 @@ static bool ukl_private_addr(struct mm_struct *mm, unsigned long va)
  * a write to text, a fetch from data, a page past the image - is not
  * ours: the caller's bad-area handling sends SIGSEGV or oopses as before.
  */
-bool ukl_slot_fault(struct pt_regs *regs, unsigned long error_code,
-		    unsigned long address)
+bool __ukl_slot_fault(struct pt_regs *regs, unsigned long error_code,
+		      unsigned long address)
 {
 	struct mm_struct *mm = current->mm;
 	int ret;

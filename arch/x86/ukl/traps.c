@@ -127,8 +127,8 @@ noinstr bool ukl_double_fault(struct pt_regs *regs)
  * - is a bad area, hence SIGSEGV, as the same jump at CPL3 to an unmapped
  * address gives.
  */
-bool ukl_fetch_outside_slot(struct pt_regs *regs, unsigned long error_code,
-			    unsigned long address)
+bool __ukl_fetch_outside_slot(struct pt_regs *regs, unsigned long error_code,
+			      unsigned long address)
 {
 	return (error_code & X86_PF_INSTR) && ukl_app_regs(regs) &&
 	       !ukl_slot_addr(address);
