@@ -36,9 +36,9 @@
 #include "ukl.h"
 
 static struct file *ukl_file __ro_after_init;
+static struct linux_binfmt ukl_format;
 
 DEFINE_STATIC_KEY_FALSE(ukl_started);
-static struct linux_binfmt ukl_format;
 
 struct file *ukl_open_exec(int fd, struct filename *filename)
 {

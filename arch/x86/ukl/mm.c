@@ -39,6 +39,7 @@
 #include <linux/coredump.h>
 #include <linux/mm.h>
 #include <linux/perf_event.h>
+#include <linux/pgalloc.h>
 #include <linux/pgtable.h>
 #include <linux/ukl.h>
 #include <linux/percpu.h>
@@ -47,7 +48,6 @@
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
 #include <asm/msr.h>
-#include <asm/pgalloc.h>
 #include <asm/set_memory.h>
 #include <asm/setup.h>
 #include <asm/tlb.h>
@@ -90,16 +90,22 @@ static pgd_t *ukl_slot_pgd(struct mm_struct *mm)
 	return pgd_offset(mm, UKL_SLOT_BASE);
 }
 
+/* init_mm's entry there: the shared table. */
+static pgd_t ukl_shared_pgd(void)
+{
+	return *pgd_offset_k(UKL_SLOT_BASE);
+}
+
 static bool ukl_slot_p4d_private(struct mm_struct *mm)
 {
 	return pgtable_l5_enabled() &&
-	       pgd_val(*ukl_slot_pgd(mm)) != pgd_val(*pgd_offset_k(UKL_SLOT_BASE));
+	       pgd_val(*ukl_slot_pgd(mm)) != pgd_val(ukl_shared_pgd());
 }
 
 /* Before the slot's first page table in @mm: its own P4D table. */
 static int ukl_slot_p4d_own(struct mm_struct *mm)
 {
-	pgd_t *pgd = ukl_slot_pgd(mm), ref = *pgd_offset_k(UKL_SLOT_BASE);
+	pgd_t *pgd = ukl_slot_pgd(mm), ref = ukl_shared_pgd();
 	p4d_t *p4d;
 
 	if (!pgtable_l5_enabled() || ukl_slot_p4d_private(mm))
@@ -128,7 +134,7 @@ static void ukl_slot_p4d_release(struct mmu_gather *tlb, struct mm_struct *mm)
 	if (!ukl_slot_p4d_private(mm))
 		return;
 	p4d = (p4d_t *)pgd_page_vaddr(*pgd);
-	set_pgd(pgd, *pgd_offset_k(UKL_SLOT_BASE));
+	set_pgd(pgd, ukl_shared_pgd());
 	p4d_free_tlb(tlb, p4d, UKL_SLOT_BASE);
 }
 

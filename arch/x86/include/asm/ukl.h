@@ -4,11 +4,11 @@
  *
  * The linked-in application runs at CPL0 from one page-table entry of its
  * own: PGD 509 with 4-level paging, P4D 509 of PGD 511 with 5-level (the
- * mm has its own copy of that P4D table, arch/x86/ukl/mm.c). Only application code (and
- * the syscall trampoline linked with it) ever executes there, and only an
- * mm that exec'd the application has anything mapped there, so "this
- * register state is the application's" is decided by its RIP alone. See
- * Documentation/ukl/ukl.rst.
+ * mm has its own copy of that P4D table, arch/x86/ukl/mm.c). Only
+ * application code (and the syscall trampoline linked with it) ever
+ * executes there, and only an mm that exec'd the application has anything
+ * mapped there, so "this register state is the application's" is decided
+ * by its RIP alone. See Documentation/ukl/ukl.rst.
  */
 #ifndef _ASM_X86_UKL_H
 #define _ASM_X86_UKL_H
