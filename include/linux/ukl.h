@@ -102,16 +102,7 @@ ssize_t ukl_show_vulnerability(unsigned int bug, char *buf);
  */
 static __always_inline bool ukl_app_regs(struct pt_regs *regs)
 {
-	return ukl_app_context(regs->cs, regs->ip, regs->sp);
-}
-
-/* A page fault taken in application code is a user fault. */
-static __always_inline unsigned long
-ukl_page_fault_error_code(struct pt_regs *regs, unsigned long error_code)
-{
-	if (ukl_active() && ukl_app_regs(regs))
-		error_code |= X86_PF_USER;
-	return error_code;
+	return ukl_app_frame(regs);
 }
 
 /* An instruction fetch by application code outside its slot (traps.c). */
@@ -157,33 +148,6 @@ static inline unsigned long ukl_syscall_insn_len(struct pt_regs *regs)
 }
 
 /*
- * The last word on every return to user mode, with IRQs off: the only
- * CPL0 return to user mode is one to application code, RIP in the slot
- * and RSP on an application stack, with __KERNEL_CS/__KERNEL_DS and
- * RFLAGS.AC set (its stack, heap and mmaps are user pages, which SMAP
- * would otherwise forbid at CPL0). Any other CPL0 frame - RIP outside the
- * slot after a control-flow bug the fault handlers did not end, or
- * registers ptrace wrote - returns at CPL3 with user selectors, where
- * the CPU itself refuses kernel-half code and data: the task gets SIGSEGV
- * on its next instruction there, and never runs non-application code at
- * CPL0. So the entry code's "RPL 0 means no SWAPGS" stays consistent.
- */
-static __always_inline void ukl_exit_to_app(struct pt_regs *regs)
-{
-	if (!ukl_active() || likely(regs->cs & 3))
-		return;
-	if (ukl_slot_addr(regs->ip) && ukl_app_stack(regs->sp)) {
-		regs->cs = __KERNEL_CS;
-		regs->ss = __KERNEL_DS;
-		regs->flags |= X86_EFLAGS_AC;
-	} else {
-		regs->cs = __USER_CS;
-		regs->ss = __USER_DS;
-		regs->flags &= ~X86_EFLAGS_AC;
-	}
-}
-
-/*
  * Who may control the application (arch/x86/ukl/control.c): ptrace
  * access checks, and register writes by ptrace to an application task.
  */
@@ -220,12 +184,6 @@ static __always_inline bool ukl_app_regs(struct pt_regs *regs)
 	return false;
 }
 
-static __always_inline unsigned long
-ukl_page_fault_error_code(struct pt_regs *regs, unsigned long error_code)
-{
-	return error_code;
-}
-
 static __always_inline unsigned long ukl_mce_user_rpl(struct pt_regs *regs)
 {
 	return 0;
@@ -235,8 +193,6 @@ static inline unsigned long ukl_syscall_insn_len(struct pt_regs *regs)
 {
 	return 2;
 }
-
-static __always_inline void ukl_exit_to_app(struct pt_regs *regs) { }
 
 static inline bool ukl_fetch_outside_slot(struct pt_regs *regs,
 					  unsigned long error_code,

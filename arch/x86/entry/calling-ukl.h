@@ -16,21 +16,27 @@
  * the entry code does what it does for user mode, minus SWAPGS. Because
  * the test is on the frame itself, the GS state on entry and exit always
  * matches: user frames (RPL 3) SWAPGS, application frames never do. C
- * code decides the same way (ukl_app_context() in asm/ukl.h), and on the
- * way out ukl_exit_to_app() leaves RPL 0 only on frames with RIP in the
- * slot.
+ * code decides the same way (ukl_app_context() in asm/ukl.h). On the way
+ * out, the last test before IRETQ (UKL_IRET_TO_APP) leaves RPL 0 only on
+ * frames with RIP in the slot and an application stack.
+ *
+ * Cost to ordinary processes: their system calls (SYSCALL, SYSRET) meet
+ * none of these macros. An event in user mode pays the RPL test in the
+ * idtentry stub and before IRETQ; error_return tests RPL 3 first, which
+ * saves the instruction the kernel-frame tests cost it.
  */
 #include <asm/ukl_asm.h>
 
+/* X86_PF_USER (asm/trap_pf.h, an enum): bit 2 of the #PF error code. */
+#define UKL_PF_USER	4
+
 /*
- * Jump to \label unless the IRET frame whose RIP is at \rip(%rsp) is an
- * application frame. Clobbers flags only. Kernel frames (the common case
- * here) pay six compares: RIP, then RSP, outside the slot and the user
- * half.
+ * For a CPL0 IRET frame whose RIP is at \rip(%rsp): jump to \label unless
+ * it is an application frame (RIP in the slot, or RSP on an application
+ * stack), else fall through. Clobbers flags only. Kernel frames pay four
+ * compares: RIP, then RSP, outside the slot and the user half.
  */
-.macro UKL_JUMP_IF_NOT_APP_FRAME rip:req, label:req
-	testb	$3, \rip+8(%rsp)			/* CS: RPL 3 is user */
-	jnz	\label
+.macro UKL_JUMP_IF_NOT_CPL0_APP_FRAME rip:req, label:req
 	cmpl	$UKL_SLOT_HIGH_FIRST, \rip+4(%rsp)	/* RIP in the slot? */
 	jb	.Lukl_sp_\@
 	cmpl	$UKL_SLOT_HIGH_LAST, \rip+4(%rsp)
@@ -45,31 +51,29 @@
 .Lukl_app_\@:
 .endm
 
-/* Jump to \label if the IRET frame at \rip(%rsp) is an application frame. */
-.macro UKL_JUMP_IF_APP_FRAME rip:req, label:req
-#ifdef CONFIG_UKL
-	UKL_JUMP_IF_NOT_APP_FRAME \rip, .Lukl_not_app_\@
-	jmp	\label
-.Lukl_not_app_\@:
-#endif
+/*
+ * Jump to \label unless the IRET frame whose RIP is at \rip(%rsp) is an
+ * application frame. User frames (RPL 3) pay a test and a branch.
+ */
+.macro UKL_JUMP_IF_NOT_APP_FRAME rip:req, label:req
+	testb	$3, \rip+8(%rsp)			/* CS: RPL 3 is user */
+	jnz	\label
+	UKL_JUMP_IF_NOT_CPL0_APP_FRAME \rip, \label
 .endm
 
 /*
- * In error_return, after the C handler: jump to \label if the frame is an
- * application frame going back to the application. The user-mode exit
- * work (ukl_exit_to_app()) left RPL 0 on such a frame only with RIP in
- * the slot, and kernel frames never have RIP there, so RIP alone decides:
- * the kernel's own return path pays no stack test.
+ * Jump to \label if the IRET frame at \rip(%rsp) is a user frame or an
+ * application frame: where the kernel tests for user mode before going
+ * the user-mode way. User frames pay the same test and branch as the
+ * kernel's own test after this one, which is then left to kernel frames.
  */
-.macro UKL_JUMP_IF_APP_RETURN rip:req, label:req
+.macro UKL_JUMP_IF_USER_OR_APP_FRAME rip:req, label:req
 #ifdef CONFIG_UKL
 	testb	$3, \rip+8(%rsp)
-	jnz	.Lukl_not_app_\@
-	cmpl	$UKL_SLOT_HIGH_FIRST, \rip+4(%rsp)
-	jb	.Lukl_not_app_\@
-	cmpl	$UKL_SLOT_HIGH_LAST, \rip+4(%rsp)
-	jbe	\label
-.Lukl_not_app_\@:
+	jnz	\label
+	UKL_JUMP_IF_NOT_CPL0_APP_FRAME \rip, .Lukl_kernel_\@
+	jmp	\label
+.Lukl_kernel_\@:
 #endif
 .endm
 
@@ -83,7 +87,9 @@
  * application stack (the page below the frame may not be present), so
  * %rax is kept in tss.sp2 meanwhile, the scratch slot entry_SYSCALL_64
  * uses: IRQs are off (interrupt gate) and nothing in between can nest a
- * SYSCALL or another user of it. GS is the kernel's.
+ * SYSCALL or another user of it. GS is the kernel's. A page fault in
+ * application code is a user fault: its error code gets X86_PF_USER here,
+ * as the CPU sets it for CPL3.
  *
  * A user frame (RPL 3, GS not yet swapped) must not reach the first
  * GS-relative access even speculatively, by a mispredicted frame test:
@@ -104,6 +110,9 @@
 	pushq	(0 + \has_error_code)*8(%rax)		/* RIP */
 	.if \has_error_code == 1
 	pushq	(%rax)					/* error code */
+	.endif
+	.if \vector == X86_TRAP_PF
+	orq	$UKL_PF_USER, (%rsp)			/* a user fault */
 	.endif
 	movq	PER_CPU_VAR(cpu_tss_rw + TSS_sp2), %rax
 	.if \vector == X86_TRAP_BP
@@ -187,11 +196,19 @@
 
 /*
  * On the return-to-user path, after the user-mode exit work and POP_REGS,
- * with the IRET frame at (%rsp): return to application code without
- * SWAPGS. The exit work (ukl_exit_to_app()) left RPL 0 only on frames with
- * RIP in the slot, RSP on an application stack and kernel selectors, so
- * RPL 0 alone decides here. A CPL0 to CPL0 IRETQ pops SS:RSP too, so it
- * writes nothing to the application stack, and it cannot fault.
+ * with the IRET frame at (%rsp) and IRQs off: return to application code
+ * without SWAPGS. Frames with RPL 0 here are application frames (the
+ * entry code sends no other CPL0 frame this way), but the exit work may
+ * have changed them: a signal frame, sigreturn, an rseq abort, a
+ * debugger. Whatever changed, the application resumes at CPL0 only with
+ * RIP in the slot and RSP on an application stack, with the kernel
+ * selectors and RFLAGS.AC set (its stack, heap and mmaps are user pages,
+ * which SMAP forbids at CPL0 without AC). Any other RPL 0 frame (RIP out
+ * of the slot, a corrupt ucontext's RSP in the kernel half) resumes at
+ * CPL3 with the user selectors and AC clear, and faults there as a user
+ * program would: the last decision before IRETQ is taken on the frame
+ * IRETQ pops. A CPL0 to CPL0 IRETQ pops SS:RSP too, so it writes nothing
+ * to the application stack, and it cannot fault.
  *
  * With CONFIG_UKL_USE_RET, ukl_ret_to_app (entry_64_ukl.S) returns without
  * IRETQ when POPFQ can restore the frame's RFLAGS and STI the IF: IF set,
@@ -207,6 +224,20 @@
 #ifdef CONFIG_UKL
 	testb	$3, 8(%rsp)
 	jnz	.Lukl_not_app_\@
+	cmpl	$UKL_SLOT_HIGH_FIRST, 4(%rsp)		/* RIP in the slot? */
+	jb	.Lukl_to_user_\@
+	cmpl	$UKL_SLOT_HIGH_LAST, 4(%rsp)
+	ja	.Lukl_to_user_\@
+	cmpl	$UKL_USER_HIGH_LAST, 3*8+4(%rsp)	/* RSP in the user half? */
+	jbe	.Lukl_app_\@
+	cmpl	$UKL_SLOT_HIGH_FIRST, 3*8+4(%rsp)	/* RSP in the slot? */
+	jb	.Lukl_to_user_\@
+	cmpl	$UKL_SLOT_HIGH_LAST, 3*8+4(%rsp)
+	ja	.Lukl_to_user_\@
+.Lukl_app_\@:
+	movq	$__KERNEL_CS, 1*8(%rsp)
+	orl	$X86_EFLAGS_AC, 2*8(%rsp)
+	movq	$__KERNEL_DS, 4*8(%rsp)
 #ifdef CONFIG_UKL_USE_RET
 	testl	$X86_EFLAGS_IF, 2*8(%rsp)
 	jz	.Lukl_iret_\@
@@ -216,6 +247,10 @@
 #endif
 	CLEAR_CPU_BUFFERS
 	iretq
+.Lukl_to_user_\@:
+	movq	$__USER_CS, 1*8(%rsp)
+	andl	$~X86_EFLAGS_AC, 2*8(%rsp)
+	movq	$__USER_DS, 4*8(%rsp)
 .Lukl_not_app_\@:
 #endif
 .endm

@@ -19,6 +19,7 @@
 #include <linux/elf.h>
 #include <linux/elf-randomize.h>
 #include <linux/err.h>
+#include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/mm.h>
@@ -38,7 +39,9 @@
 static struct file *ukl_file __ro_after_init;
 static struct linux_binfmt ukl_format;
 
+/* Also tested by inline uaccess checks (ukl_slot_live() in asm/ukl.h). */
 DEFINE_STATIC_KEY_FALSE(ukl_started);
+EXPORT_SYMBOL(ukl_started);
 
 struct file *ukl_open_exec(int fd, struct filename *filename)
 {

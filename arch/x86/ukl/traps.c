@@ -156,9 +156,9 @@ bool ukl_step_into_entry(struct pt_regs *regs, unsigned long dr6)
  * Signal delivery and sigreturn into application code (decided by the mm
  * and the new RIP, never by a selector from the signal frame) run it at
  * CPL0, like every return to the application. Anything else keeps the
- * user selectors sigreturn forced. The stack is ukl_exit_to_app()'s to
- * judge, as for every return: a corrupt ucontext (RSP in the kernel half,
- * non-canonical) resumes at CPL3 and faults there.
+ * user selectors sigreturn forced. The stack is for UKL_IRET_TO_APP
+ * (calling-ukl.h) to judge, as on every return: a corrupt ucontext (RSP
+ * in the kernel half, non-canonical) resumes at CPL3 and faults there.
  */
 void ukl_signal_regs(struct pt_regs *regs)
 {

@@ -14,6 +14,7 @@
 #define _ASM_X86_UKL_H
 
 #include <linux/const.h>
+#include <asm/asm.h>
 #include <asm/segment.h>
 
 #define UKL_SLOT_BASE		_AC(0xfffffe8000000000, UL)
@@ -50,6 +51,8 @@
 
 #ifndef __ASSEMBLY__
 
+#include <asm/rwonce.h>
+
 /* True if @addr lies in the application slot (never with CONFIG_UKL=n). */
 static __always_inline bool ukl_slot_addr(unsigned long addr)
 {
@@ -83,6 +86,48 @@ static __always_inline bool ukl_app_context(unsigned long cs,
 }
 
 /*
+ * ukl_app_context() of the register state in @regs, for user_mode() and
+ * its kind, which test the user-mode selector first. CS is read again
+ * (READ_ONCE()), so that the compiler keeps that first test a single test
+ * of memory instead of loading CS once for both: user frames pay nothing
+ * for the application test, kernel frames one load.
+ */
+#define ukl_app_frame(regs) ({						\
+	const struct pt_regs *__ukl_regs = (regs);			\
+									\
+	ukl_app_context(READ_ONCE(__ukl_regs->cs), __ukl_regs->ip,	\
+			__ukl_regs->sp);				\
+})
+
+/*
+ * False until an application has started: the static key ukl_started
+ * (include/linux/ukl.h), tested here without that header, for the uaccess
+ * checks that include this one. Until then no mm has anything in the
+ * slot, so an access there faults whether or not the check lets it
+ * through; ordinary processes pay one JMP for the slot test instead of
+ * the test (the key patches the JMP to a NOP when enabled). Without
+ * CONFIG_JUMP_LABEL the slot tests always run.
+ */
+static __always_inline bool ukl_slot_live(void)
+{
+	if (!IS_ENABLED(CONFIG_UKL))
+		return false;
+	if (!IS_ENABLED(CONFIG_JUMP_LABEL))
+		return true;
+	asm goto("1: jmp %l[no]\n\t"
+		 ".pushsection __jump_table, \"aw\"\n\t"
+		 _ASM_ALIGN "\n\t"
+		 ".long 1b - .\n\t"
+		 ".long %l[no] - .\n\t"
+		 _ASM_PTR "ukl_started + 1 - .\n\t"
+		 ".popsection"
+		 : : : : no);
+	return true;
+no:
+	return false;
+}
+
+/*
  * True if [@addr, @addr + @size) lies in the application slot. Used by the
  * uaccess range checks: the slot is only ever mapped in an mm that runs
  * the application, with the application's own pages, so for any other mm
@@ -91,36 +136,40 @@ static __always_inline bool ukl_app_context(unsigned long cs,
 static __always_inline bool ukl_slot_range(unsigned long addr,
 					   unsigned long size)
 {
-	return ukl_slot_addr(addr) && size <= UKL_SLOT_SIZE &&
+	return ukl_slot_live() && ukl_slot_addr(addr) &&
+	       size <= UKL_SLOT_SIZE &&
 	       addr - UKL_SLOT_BASE + size <= UKL_SLOT_SIZE;
 }
 
 /*
- * mask_user_address() for the application slot: @masked is @ptr clamped
- * to the user range; give @ptr back instead if it lies in the slot.
- * Branch-free, as the masking it extends. Like that masking, it does not
- * look at the access size: it relies on the accesses being dense, so that
- * one that starts in the slot faults on unmapped slot pages before it can
- * leave the slot. The image ends at least 256 GiB below the slot's end
- * (a link-time assertion in arch/x86/ukl/mkslot.sh) and nothing else is
- * mapped there, as the non-canonical hole does it above USER_PTR_MAX.
+ * mask_user_address() once an application has started (ukl_slot_live()):
+ * @ptr clamped to @max (USER_PTR_MAX), or @ptr itself if it lies in the
+ * slot. Branch-free, as the masking it replaces, and like that masking it
+ * does not look at the access size: it relies on the accesses being
+ * dense, so that one that starts in the slot faults on unmapped slot
+ * pages before it can leave the slot. The image ends at least 256 GiB
+ * below the slot's end (a link-time assertion in arch/x86/ukl/mkslot.sh)
+ * and nothing else is mapped there, as the non-canonical hole does it
+ * above USER_PTR_MAX. ukl_slot_live() is not a conditional branch: the
+ * JMP or NOP it is cannot be mispredicted into skipping the masking.
+ * @ret is written before @ptr is last read, hence early-clobber.
  */
-static __always_inline unsigned long ukl_unmask_slot(unsigned long ptr,
-						     unsigned long masked)
+static __always_inline void __user *
+ukl_mask_user_address(const void __user *ptr, unsigned long max)
 {
-	unsigned long tmp;
+	unsigned long ret = (__force unsigned long)ptr, tmp;
 
-	if (!IS_ENABLED(CONFIG_UKL))
-		return masked;
-	asm("mov %[ptr], %[tmp]\n\t"
+	asm("cmp %[max], %[ret]\n\t"
+	    "cmova %[max], %[ret]\n\t"
+	    "mov %[ptr], %[tmp]\n\t"
 	    "shr %[shift], %[tmp]\n\t"
 	    "cmp %[index], %[tmp]\n\t"
 	    "cmove %[ptr], %[ret]"
-	    : [ret] "+r" (masked), [tmp] "=&r" (tmp)
-	    : [ptr] "r" (ptr), [shift] "i" (UKL_SLOT_SHIFT),
-	      [index] "i" (UKL_SLOT_INDEX)
+	    : [ret] "+&r" (ret), [tmp] "=&r" (tmp)
+	    : [ptr] "r" (ptr), [max] "r" (max),
+	      [shift] "i" (UKL_SLOT_SHIFT), [index] "i" (UKL_SLOT_INDEX)
 	    : "cc");
-	return masked;
+	return (__force void __user *)ret;
 }
 
 struct pt_regs;

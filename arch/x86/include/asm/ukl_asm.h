@@ -7,29 +7,51 @@
 #ifndef _ASM_X86_UKL_ASM_H
 #define _ASM_X86_UKL_ASM_H
 
+#include <asm/asm.h>
 #include <asm/ukl.h>
 
 /*
- * For the uaccess range checks in getuser.S and putuser.S, branch-free, so
- * that a mispredicted check cannot let any other kernel address through
- * speculatively, and without touching the stack.
- *
- * UKL_SLOT_TEST: set ZF if the address in register \addr lies in the
- * application slot. Clobbers \tmp.
+ * Jump to \label until an application has started: a JMP that the static
+ * key ukl_started (include/linux/ukl.h) patches to a NOP when it is
+ * enabled, as ukl_slot_live() in C. Without CONFIG_JUMP_LABEL, fall
+ * through always.
  */
-.macro UKL_SLOT_TEST addr:req, tmp:req
-#ifdef CONFIG_UKL
-	mov	%\addr, %\tmp
-	shr	$UKL_SLOT_SHIFT, %\tmp
-	cmp	$UKL_SLOT_INDEX, %\tmp
+.macro UKL_JUMP_UNLESS_STARTED label:req
+#ifdef CONFIG_JUMP_LABEL
+.Lukl_key_\@:
+	jmp	\label
+	.pushsection __jump_table, "aw"
+	_ASM_ALIGN
+	.long	.Lukl_key_\@ - .
+	.long	\label - .
+	_ASM_PTR	ukl_started + 1 - .
+	.popsection
 #endif
 .endm
 
-/* After UKL_SLOT_TEST (flags intact): if ZF, copy \src to \dst. */
-.macro UKL_SLOT_CMOVE src:req, dst:req
+/*
+ * For the uaccess range checks in getuser.S and putuser.S, branch-free once
+ * an application has started, so that a mispredicted check cannot let any
+ * other kernel address through speculatively, and without touching the
+ * stack. Until then they are the upstream checks plus one JMP.
+ *
+ * UKL_USER_PTR_MAX: load USER_PTR_MAX into \dst, or \addr itself if it
+ * lies in the application slot, for a following "cmp; cmova" clamp.
+ * Clobbers flags.
+ */
+.macro UKL_USER_PTR_MAX addr:req, dst:req
 #ifdef CONFIG_UKL
-	cmove	%\src, %\dst
+	UKL_JUMP_UNLESS_STARTED .Lukl_plain_\@
+	mov	%\addr, %\dst
+	shr	$UKL_SLOT_SHIFT, %\dst
+	cmp	$UKL_SLOT_INDEX, %\dst		/* ZF = in the slot */
+	RUNTIME_CONST_PTR USER_PTR_MAX, \dst
+	cmove	%\addr, %\dst
+	jmp	.Lukl_done_\@
+.Lukl_plain_\@:
 #endif
+	RUNTIME_CONST_PTR USER_PTR_MAX, \dst
+.Lukl_done_\@:
 .endm
 
 /*
@@ -38,11 +60,13 @@
  */
 .macro UKL_SLOT_UNSIGN addr:req, dst:req
 #ifdef CONFIG_UKL
+	UKL_JUMP_UNLESS_STARTED .Lukl_done_\@
 	shr	$UKL_SLOT_SHIFT, %\dst
 	sub	$UKL_SLOT_INDEX, %\dst		/* 0 in the slot */
 	neg	%\dst				/* CF = outside the slot */
 	sbb	%\dst, %\dst			/* -1 outside, 0 inside */
 	and	%\addr, %\dst
+.Lukl_done_\@:
 #endif
 .endm
 
