@@ -22,8 +22,8 @@
  *
  * Cost to ordinary processes: their system calls (SYSCALL, SYSRET) meet
  * none of these macros. An event in user mode pays the RPL test in the
- * idtentry stub and before IRETQ; error_return tests RPL 3 first, which
- * saves the instruction the kernel-frame tests cost it.
+ * idtentry stub and before IRETQ; error_return tests RPL 3 first, so its
+ * user frames take one instruction fewer than in upstream's order.
  */
 #include <asm/ukl_asm.h>
 
