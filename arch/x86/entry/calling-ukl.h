@@ -31,6 +31,21 @@
 #define UKL_PF_USER	4
 
 /*
+ * Jump to \label unless the RSP of the IRET frame whose RIP is at
+ * \rip(%rsp) is an application stack (the user half, or the slot).
+ * Clobbers flags only.
+ */
+.macro UKL_JUMP_UNLESS_APP_STACK rip:req, label:req
+	cmpl	$UKL_USER_HIGH_LAST, \rip+28(%rsp)	/* RSP in the user half? */
+	jbe	.Lukl_app_stack_\@
+	cmpl	$UKL_SLOT_HIGH_FIRST, \rip+28(%rsp)	/* RSP in the slot? */
+	jb	\label
+	cmpl	$UKL_SLOT_HIGH_LAST, \rip+28(%rsp)
+	ja	\label
+.Lukl_app_stack_\@:
+.endm
+
+/*
  * For a CPL0 IRET frame whose RIP is at \rip(%rsp): jump to \label unless
  * it is an application frame (RIP in the slot, or RSP on an application
  * stack), else fall through. Clobbers flags only. Kernel frames pay four
@@ -42,12 +57,7 @@
 	cmpl	$UKL_SLOT_HIGH_LAST, \rip+4(%rsp)
 	jbe	.Lukl_app_\@
 .Lukl_sp_\@:
-	cmpl	$UKL_USER_HIGH_LAST, \rip+28(%rsp)	/* RSP in the user half? */
-	jbe	.Lukl_app_\@
-	cmpl	$UKL_SLOT_HIGH_FIRST, \rip+28(%rsp)	/* RSP in the slot? */
-	jb	\label
-	cmpl	$UKL_SLOT_HIGH_LAST, \rip+28(%rsp)
-	ja	\label
+	UKL_JUMP_UNLESS_APP_STACK \rip, \label
 .Lukl_app_\@:
 .endm
 
@@ -228,13 +238,7 @@
 	jb	.Lukl_to_user_\@
 	cmpl	$UKL_SLOT_HIGH_LAST, 4(%rsp)
 	ja	.Lukl_to_user_\@
-	cmpl	$UKL_USER_HIGH_LAST, 3*8+4(%rsp)	/* RSP in the user half? */
-	jbe	.Lukl_app_\@
-	cmpl	$UKL_SLOT_HIGH_FIRST, 3*8+4(%rsp)	/* RSP in the slot? */
-	jb	.Lukl_to_user_\@
-	cmpl	$UKL_SLOT_HIGH_LAST, 3*8+4(%rsp)
-	ja	.Lukl_to_user_\@
-.Lukl_app_\@:
+	UKL_JUMP_UNLESS_APP_STACK 0, .Lukl_to_user_\@
 	movq	$__KERNEL_CS, 1*8(%rsp)
 	orl	$X86_EFLAGS_AC, 2*8(%rsp)
 	movq	$__KERNEL_DS, 4*8(%rsp)
