@@ -164,7 +164,7 @@ ehdr() {
 	echo "	} :ukl"
 	echo "	.ukl.rodata ALIGN(4096) : $(at .ukl.rodata) {"
 	emit "$tmp/ro"
-	echo "		*(.got) *(.got.plt) *(.igot.plt)"
+	echo "		*(.got) *(.got.plt)"
 	echo "		. = ALIGN(8); __ukl___rela_iplt_start = .; *(.rela.iplt) __ukl___rela_iplt_end = .;"
 	echo "	}"
 	echo "	.ukl.eh_frame ALIGN(8) : $(at .ukl.eh_frame) {"
@@ -177,6 +177,9 @@ ehdr() {
 	emit "$tmp/tbss"
 	echo "	} :ukl :ukltls"
 	echo "	.ukl.data ALIGN(4096) : $(at .ukl.data) {"
+	# The IFUNC pointers: glibc's static start-up (apply_irel()) writes
+	# them from the IRELATIVE relocations in .rela.iplt, so they are data.
+	echo "		*(.igot.plt)"
 	arrays
 	emit "$tmp/data"
 	echo "	} :ukl"

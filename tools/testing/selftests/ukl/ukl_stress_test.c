@@ -590,6 +590,123 @@ TEST(tracer_attaches_and_detaches)
 }
 
 /* ------------------------------------------------------------------------ */
+/* String functions of threads that share a CPU                             */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * glibc picks its string and memory functions for the CPU at start-up
+ * (SSE2, AVX2, EVEX, ERMS variants): in ring 0 they are reached through
+ * the IFUNC pointers its start-up wrote into the application image. They
+ * must give the results of the byte loops below at every size and
+ * alignment, in threads preempted between and inside the calls: the
+ * vector registers they work in are per thread.
+ */
+#define STR_MAX		8192
+#define STR_ROUNDS	60
+
+static const int str_sizes[] = {
+	0, 1, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 255, 256,
+	511, 1000, 2047, 2048, 4095, 4096, 4097, 8000, STR_MAX - 64,
+};
+
+struct str_worker {
+	pthread_t thread;
+	int id;
+	long errors;
+	unsigned char a[STR_MAX + 64], b[STR_MAX + 64], ref[STR_MAX + 64];
+};
+
+static struct str_worker str_workers[NR_WORKERS];
+
+/* Bytes that are never 0 and differ from worker to worker and round to round. */
+static unsigned char str_byte(int id, int round, int i)
+{
+	return (unsigned char)((i * 31 + id * 7 + round) % 255 + 1);
+}
+
+static long str_check(struct str_worker *w, int round, int n, int oa, int ob)
+{
+	unsigned char *a = w->a + oa, *b = w->b + ob;
+	long errors = 0;
+	int i, sign;
+
+	for (i = 0; i < n + 1; i++)
+		a[i] = str_byte(w->id, round, i);
+	a[n] = 0;
+
+	memset(w->b, 0xee, sizeof(w->b));
+	memcpy(b, a, n);
+	for (i = 0; i < n; i++)
+		errors += b[i] != a[i];
+	errors += ob + n < (int)sizeof(w->b) && b[n] != 0xee;
+
+	/* equal, then a difference in the last byte, both ways */
+	errors += memcmp(a, b, n) != 0;
+	b[n] = 0;
+	errors += strlen((char *)a) != (size_t)n;
+	errors += strcmp((char *)a, (char *)b) != 0;
+	if (n) {
+		b[n - 1] = a[n - 1] + 1 ? a[n - 1] + 1 : 1;
+		sign = a[n - 1] < b[n - 1] ? -1 : 1;
+		errors += (memcmp(a, b, n) < 0 ? -1 : 1) != sign;
+		errors += (strcmp((char *)a, (char *)b) < 0 ? -1 : 1) != sign;
+		/* a byte found where it first occurs */
+		for (i = 0; a[i] != a[n - 1]; i++)
+			;
+		errors += memchr(a, a[n - 1], n) != a + i;
+		errors += strchr((char *)a, a[n - 1]) != (char *)a + i;
+	}
+	errors += !!memchr(a, 0, n);
+
+	/* overlapping move up by 3 bytes, against a byte loop */
+	memcpy(w->ref, b, n);
+	memmove(b + 3, b, n);
+	for (i = 0; i < n; i++)
+		errors += b[i + 3] != w->ref[i];
+
+	memset(b, w->id + 1, n);
+	for (i = 0; i < n; i++)
+		errors += b[i] != w->id + 1;
+	return errors;
+}
+
+static void *str_worker_main(void *arg)
+{
+	struct str_worker *w = arg;
+	int round, k;
+
+	if (pin_to_cpu0()) {
+		w->errors++;
+		return NULL;
+	}
+	for (round = 0; round < STR_ROUNDS; round++) {
+		for (k = 0; k < (int)ARRAY_SIZE(str_sizes); k++)
+			w->errors += str_check(w, round, str_sizes[k],
+					       (round + k) % 64, (round * 7 + k) % 61);
+		sched_yield();
+	}
+	return NULL;
+}
+
+TEST(string_functions_on_a_shared_cpu)
+{
+	int i;
+
+	for (i = 0; i < NR_WORKERS; i++) {
+		str_workers[i].id = i;
+		str_workers[i].errors = 0;
+		ASSERT_EQ(0, pthread_create(&str_workers[i].thread, NULL,
+					    str_worker_main, &str_workers[i]));
+	}
+	for (i = 0; i < NR_WORKERS; i++) {
+		ASSERT_EQ(0, pthread_join(str_workers[i].thread, NULL));
+		EXPECT_EQ(0, str_workers[i].errors) {
+			TH_LOG("worker %d: %ld wrong results", i, str_workers[i].errors);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------ */
 /* A seccomp filter installed under running threads                         */
 /* ------------------------------------------------------------------------ */
 

@@ -89,6 +89,7 @@ enum family {
 	FAM_MM,
 	FAM_POLL,
 	FAM_PROC,
+	FAM_LIBC,
 	NR_FAMILIES
 };
 
@@ -102,6 +103,7 @@ static const char * const family_names[NR_FAMILIES] = {
 	[FAM_MM]	= "mm",
 	[FAM_POLL]	= "poll",
 	[FAM_PROC]	= "proc",
+	[FAM_LIBC]	= "libc",
 };
 
 static const size_t xfer_sizes[] = { 1, 64, 256, 1024, 4096, 8192 };
@@ -1180,6 +1182,115 @@ static void bench_proc(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* libc: string and memory functions, no system call                        */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * What the C library's string functions cost: the stock runs use Debian's
+ * glibc, whose functions are picked for the CPU at start-up (IFUNC), the
+ * UKL application the UKL glibc's. Each operation is a call with a size
+ * the compiler cannot see, so it is the library's function that runs.
+ * Under icount every iteration of a REP string instruction counts as one
+ * instruction, so a function that copies with REP MOVSB shows one
+ * instruction per byte (see the README).
+ */
+#define LIBC_BATCH	16
+
+static alignas(64) char libc_a[MAX_XFER + 64];
+static alignas(64) char libc_b[MAX_XFER + 64];
+
+/* Keep a result the compiler would otherwise drop with its call. */
+static inline void libc_sink(size_t v)
+{
+	asm volatile("" : : "r" (v));
+}
+
+static __noipa void op_memcpy(long n)
+{
+	memcpy(libc_b, libc_a, n);
+}
+
+static __noipa void op_memmove(long n)
+{
+	memmove(libc_b + 1, libc_b, n);
+}
+
+static __noipa void op_memset(long n)
+{
+	memset(libc_b, 0x33, n);
+}
+
+static __noipa void op_memcmp(long n)
+{
+	libc_sink(memcmp(libc_a, libc_b, n));
+}
+
+static __noipa void op_memchr(long n)
+{
+	libc_sink((size_t)memchr(libc_a, 0, n));
+}
+
+static __noipa void op_strlen(long n)
+{
+	libc_sink(strlen(libc_a));
+}
+
+static __noipa void op_strcmp(long n)
+{
+	libc_sink(strcmp(libc_a, libc_b));
+}
+
+/* libc_a and libc_b: @n bytes of 'a', then a NUL. */
+static void libc_strings(long n)
+{
+	memset(libc_a, 'a', sizeof(libc_a));
+	memset(libc_b, 'a', sizeof(libc_b));
+	libc_a[n] = 0;
+	libc_b[n] = 0;
+}
+
+static void libc_row(const char *name, long size, void (*op)(long))
+{
+	long n = iters_for(BASE_ITERS);
+	long w = warmup_for(n);
+	__u64 t0, t1;
+	long i;
+	int j;
+
+	libc_strings(size);
+	for (i = -w; i < n; i++) {
+		if (!i)
+			mark_reset();
+		t0 = now_ns();
+		mark_start_a();
+		for (j = 0; j < LIBC_BATCH; j++)
+			op(size);
+		mark_stop();
+		t1 = now_ns();
+		if (i >= 0)
+			samp_a[i] = net_per(t0, t1, LIBC_BATCH);
+	}
+	report_ops(FAM_LIBC, name, size, samp_a, n, LIBC_BATCH);
+}
+
+static void bench_libc(void)
+{
+	static const long sizes[] = { 64, 1024, 8192 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		libc_row("memcpy", sizes[i], op_memcpy);
+	libc_row("memmove", 1024, op_memmove);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		libc_row("memset", sizes[i], op_memset);
+	libc_row("memcmp", 1024, op_memcmp);
+	libc_row("memchr", 1024, op_memchr);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		libc_row("strlen", sizes[i], op_strlen);
+	libc_row("strcmp", 1024, op_strcmp);
+}
+
+/* ------------------------------------------------------------------------ */
 
 static void (* const family_funcs[NR_FAMILIES])(void) = {
 	[FAM_FLOOR]	= bench_floor,
@@ -1191,6 +1302,7 @@ static void (* const family_funcs[NR_FAMILIES])(void) = {
 	[FAM_MM]	= bench_mm,
 	[FAM_POLL]	= bench_poll,
 	[FAM_PROC]	= bench_proc,
+	[FAM_LIBC]	= bench_libc,
 };
 
 static noreturn void print_usage(int status)
