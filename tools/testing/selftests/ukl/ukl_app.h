@@ -15,6 +15,7 @@ int ukl_fault_main(int argc, char **argv);
 int ukl_stress_main(int argc, char **argv);
 int ukl_socket_main(int argc, char **argv);
 int ukl_memory_main(int argc, char **argv);
+int ukl_module_main(int argc, char **argv);
 int ukl_debuggee_main(int argc, char **argv);
 
 #endif

@@ -34,6 +34,8 @@ int main(int argc, char **argv)
 		return ukl_socket_main(argc, argv);
 	if (!strcmp(test, "memory"))
 		return ukl_memory_main(argc, argv);
+	if (!strcmp(test, "module"))
+		return ukl_module_main(argc, argv);
 	if (!strcmp(test, "debuggee"))
 		return ukl_debuggee_main(argc, argv);
 	if (!strcmp(test, "layout")) {
