@@ -12,7 +12,10 @@
 #include <errno.h>
 #include <execinfo.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <netdb.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -26,6 +29,7 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 #include <stdbool.h>
 #include <sys/syscall.h>
@@ -1042,6 +1046,44 @@ TEST(backtrace_walks_frames)
 	}
 	EXPECT_LE(0, here);
 	EXPECT_EQ(here + 1, caller);
+}
+
+/*
+ * Users, groups and host names through glibc's NSS, which a static
+ * program has built in for the files databases: what servers do at
+ * start-up (nginx's "user nobody", redis binding "localhost"). Only
+ * names the files have: a miss would go on to the system's other NSS
+ * modules, which a static program loads from the system's own glibc.
+ */
+TEST(name_lookups_through_nss_files)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *ai = NULL;
+	struct passwd *pw;
+	struct group *gr;
+	char addr[INET_ADDRSTRLEN] = "";
+	int rc;
+
+	pw = getpwnam("root");
+	ASSERT_NE(NULL, pw);
+	EXPECT_EQ(0, pw->pw_uid);
+	pw = getpwuid(0);
+	ASSERT_NE(NULL, pw);
+	EXPECT_STREQ("root", pw->pw_name);
+	gr = getgrgid(0);
+	ASSERT_NE(NULL, gr);
+	EXPECT_STREQ("root", gr->gr_name);
+
+	rc = getaddrinfo("localhost", "8080", &hints, &ai);
+	ASSERT_EQ(0, rc) {
+		TH_LOG("getaddrinfo(localhost): %s", gai_strerror(rc));
+	}
+	ASSERT_NE(NULL, inet_ntop(AF_INET,
+				  &((struct sockaddr_in *)ai->ai_addr)->sin_addr,
+				  addr, sizeof(addr)));
+	EXPECT_STREQ("127.0.0.1", addr);
+	EXPECT_EQ(htons(8080), ((struct sockaddr_in *)ai->ai_addr)->sin_port);
+	freeaddrinfo(ai);
 }
 
 TEST_HARNESS_MAIN
