@@ -22,8 +22,10 @@
  *
  * Cost to ordinary processes: their system calls (SYSCALL, SYSRET) meet
  * none of these macros. An event in user mode pays the RPL test in the
- * idtentry stub and before IRETQ; error_return tests RPL 3 first, so its
- * user frames take one instruction fewer than in upstream's order.
+ * idtentry stub and before IRETQ, an exception with an error code (a page
+ * fault) also the INT n test of UKL_INT_N_AS_GP; error_return tests RPL 3
+ * first, so its user frames take one instruction fewer than in upstream's
+ * order.
  */
 #include <asm/ukl_asm.h>
 
@@ -88,6 +90,45 @@
 .endm
 
 /*
+ * First thing in an idtentry stub of an exception with an error code
+ * (#DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP), before anything reads the
+ * frame: the INT n instruction for that vector. At CPL3 the gate's DPL 0
+ * makes INT n a #GP; at CPL0 it reaches the handler, with an IRET frame but
+ * no error code, so every field would be read one word off - the RPL test
+ * on the RFLAGS word, which always has bit 1 set, would take it for user
+ * mode and SWAPGS to the user GS. No kernel code has INT n for these
+ * vectors, and ukl-audit refuses it in the application; this is for an
+ * application bug that jumps into the middle of an instruction.
+ *
+ * The test: the word after the error code is the RIP of a real
+ * exception, never __KERNEL_CS (no code runs at address 0x10, mmap_min_addr
+ * keeps user mappings away from it unless root set it to 0), and it is the
+ * CS of such a frame, whose first word (the RIP after the INT, where a real
+ * exception has its error code) is then a kernel-half address. Turn the
+ * frame into the #GP the same instruction raises at CPL3 (error code: IDT
+ * vector \vector; RIP: the INT instruction, in its two-byte form) and go
+ * on at the #GP entry, which handles it as any other #GP: an application
+ * frame gets SIGSEGV as at CPL3. The frame is where the CPU put it: the
+ * application stack (AC still set, not cleared yet), or the #DF stack.
+ * Every other exception pays a compare and a branch.
+ */
+.macro UKL_INT_N_AS_GP vector:req
+#ifdef CONFIG_UKL
+	cmpq	$__KERNEL_CS, 8(%rsp)
+	jne	.Lukl_real_\@
+	cmpl	$0xffff8000, 4(%rsp)			/* RIP in the kernel half? */
+	jb	.Lukl_real_\@
+	UNWIND_HINT_IRET_ENTRY
+	subq	$2, (%rsp)				/* RIP of INT imm8 */
+	pushq	$(\vector * 8 + 2)			/* #GP: IDT, vector */
+	UNWIND_HINT_IRET_ENTRY offset=8
+	jmp	asm_exc_general_protection
+.Lukl_real_\@:
+	UNWIND_HINT_IRET_ENTRY offset=8
+#endif
+.endm
+
+/*
  * First thing in a non-IST idtentry stub, before ASM_CLAC. An event in
  * application code is delivered without a stack switch, so the CPU pushed
  * its frame (and the stub's vector, for interrupts) on the application
@@ -108,6 +149,9 @@
  */
 .macro UKL_IDTENTRY_FROM_APP vector:req, has_error_code:req
 #ifdef CONFIG_UKL
+	.if \has_error_code == 1
+	UKL_INT_N_AS_GP \vector
+	.endif
 	UKL_JUMP_IF_NOT_APP_FRAME \has_error_code*8, .Lukl_not_app_\@
 	FENCE_SWAPGS_KERNEL_ENTRY
 	movq	%rax, PER_CPU_VAR(cpu_tss_rw + TSS_sp2)

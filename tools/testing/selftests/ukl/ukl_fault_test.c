@@ -381,6 +381,75 @@ TEST(raw_syscall_instruction)
 	}
 }
 
+/*
+ * INT n for a vector whose exception has an error code, hidden in a MOVABS
+ * immediate as above and reached by a jump into the middle of it. At CPL3
+ * the gate's DPL 0 makes it a #GP, hence SIGSEGV with si_code SI_KERNEL;
+ * in ring 0 it would reach the handler with no error code, every frame
+ * field a word off, and take the machine down (INT $8: the double-fault
+ * handler). UKL turns it into that same #GP.
+ */
+#define HIDDEN_INT(n) ({						\
+	asm volatile("leaq 2f(%%rip), %%rcx\n\t"			\
+		     "jmp *%%rcx\n\t"					\
+		     ".byte 0x48, 0xb8\n"	/* movabs $imm64, %%rax */	\
+		     "2:\n\t"						\
+		     ".byte 0xcd, " #n "\n\t"	/* int $n */		\
+		     ".byte 0x90, 0x90, 0x90, 0x90, 0x90, 0x90\n\t"	\
+		     : : : "rax", "rcx", "memory");			\
+})
+
+static void hidden_int(int vector)
+{
+	switch (vector) {
+	case 8:
+		HIDDEN_INT(8);
+		break;
+	case 10:
+		HIDDEN_INT(10);
+		break;
+	case 11:
+		HIDDEN_INT(11);
+		break;
+	case 12:
+		HIDDEN_INT(12);
+		break;
+	case 13:
+		HIDDEN_INT(13);
+		break;
+	case 14:
+		HIDDEN_INT(14);
+		break;
+	case 17:
+		HIDDEN_INT(17);
+		break;
+	}
+}
+
+TEST(int_n_to_exception_gates)
+{
+	static const int vectors[] = { 8, 10, 11, 12, 13, 14, 17 };
+	unsigned int i;
+	int sig;
+
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+		set_handler(SIGSEGV, 0);
+		set_handler(SIGBUS, 0);
+		set_handler(SIGILL, 0);
+		fault_code = 0;
+		sig = sigsetjmp(jump, 1);
+		if (!sig)
+			hidden_int(vectors[i]);
+		EXPECT_EQ(SIGSEGV, sig) {
+			TH_LOG("int $%d", vectors[i]);
+		}
+		EXPECT_EQ(SI_KERNEL, fault_code) {
+			TH_LOG("int $%d", vectors[i]);
+		}
+		check_handler_mode(_metadata);
+	}
+}
+
 /* Write one byte back to itself at @addr; return the signal it raised. */
 static int rewrite_byte(unsigned long addr)
 {
