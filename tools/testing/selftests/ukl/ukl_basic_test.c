@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
+#include "ukl_app.h"
 
 /* Hide a value from the optimiser so deliberately bad arguments reach the kernel. */
 #define OPAQUE(x) ({ __typeof__(x) __opaque = (x); asm("" : "+r" (__opaque)); __opaque; })
@@ -1810,14 +1811,6 @@ static int test_clock_vdso_fallback(void)
  * then meet the filter (so the fallback enters the kernel through the
  * normal entry code).
  */
-static bool in_ring0(void)
-{
-	unsigned short cs;
-
-	asm volatile("mov %%cs, %0" : "=r" (cs));
-	return (cs & 3) == 0;
-}
-
 static int skip(const char *why)
 {
 	ksft_print_msg("%s\n", why);

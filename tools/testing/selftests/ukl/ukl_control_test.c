@@ -55,14 +55,6 @@
 #define KERNEL_CS	0x10ULL		/* the application's CS and SS */
 #define KERNEL_DS	0x18ULL
 
-static bool in_ring0(void)
-{
-	unsigned short cs;
-
-	asm volatile("mov %%cs, %0" : "=r" (cs));
-	return (cs & 3) == 0;
-}
-
 /* Which one is the ordinary build of this program. */
 static const char *helper_path(void)
 {

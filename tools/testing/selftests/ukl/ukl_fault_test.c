@@ -31,14 +31,6 @@
 #include "../kselftest_harness.h"
 #include "ukl_app.h"
 
-static bool in_ring0(void)
-{
-	unsigned short cs;
-
-	asm volatile("mov %%cs, %0" : "=r" (cs));
-	return (cs & 3) == 0;
-}
-
 static sigjmp_buf jump;
 static void *fault_addr;
 static int fault_code;

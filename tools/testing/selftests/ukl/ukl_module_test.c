@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
+#include "ukl_app.h"
 
 #define DEV		"/dev/ukl_uaccess"
 #define MODULE_PATH	"/ukl/bin/ukl_uaccess.ko"
@@ -35,14 +36,6 @@
 
 static char global_buf[LEN] = "initialised data of the program";
 static char bss_buf[LEN];
-
-static int in_ring0(void)
-{
-	unsigned short cs;
-
-	asm volatile("mov %%cs, %0" : "=r" (cs));
-	return !(cs & 3);
-}
 
 /*
  * Open the test module's device, loading the module first if needed.

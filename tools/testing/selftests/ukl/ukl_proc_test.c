@@ -670,14 +670,6 @@ TEST(posix_spawn_ordinary_binary)
 	ASSERT_EQ(3, WEXITSTATUS(status));
 }
 
-static bool in_ring0(void)
-{
-	unsigned short cs;
-
-	asm volatile("mov %%cs, %0" : "=r" (cs));
-	return (cs & 3) == 0;
-}
-
 /* What a fresh start of the application reports (UKL_TEST=fresh). */
 int ukl_fresh_main(int argc, char **argv)
 {

@@ -48,6 +48,7 @@
 #endif
 
 #include "../kselftest_harness.h"
+#include "ukl_app.h"
 
 #define SHORTCUT_CALLS	"/sys/kernel/ukl/shortcut_calls"
 
@@ -86,14 +87,6 @@ static void result(const char *name, long ret, int err)
 	errno = __e;					\
 	__r;						\
 })
-
-static bool in_ring0(void)
-{
-	unsigned short cs;
-
-	asm volatile("mov %%cs, %0" : "=r" (cs));
-	return (cs & 3) == 0;
-}
 
 /* A connected TCP pair over loopback: *c the client, *s the server. */
 static int tcp_pair(int *c, int *s)
