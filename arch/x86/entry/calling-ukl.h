@@ -124,7 +124,6 @@
 	UNWIND_HINT_IRET_ENTRY offset=8
 	jmp	asm_exc_general_protection
 .Lukl_real_\@:
-	UNWIND_HINT_IRET_ENTRY offset=8
 #endif
 .endm
 
